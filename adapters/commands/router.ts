@@ -4,8 +4,13 @@ import { EXIT, println, type CliIO, type Command } from './command.js';
 
 /** Commands are loaded lazily so `sluice --help` stays fast. Add one line per command. */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+  // policy
   build: () => import('./build.js'),
   decide: () => import('./decide.js'),
+  // stream
+  // scan
+  // identity / approval / audit
+  // pipeline
 };
 
 const TOP_HELP = `sluice — an in-process policy enforcement point for AI traffic
