@@ -1,0 +1,123 @@
+import { describe, it, expect } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { JsonTokenizer, NOOP_VISITOR, type JsonVisitor } from './tokenizer.js';
+import { isSluiceError } from '../errors.js';
+
+const SUITE = fileURLToPath(new URL('../../../shared/suites/JSONTestSuite/test_parsing/', import.meta.url));
+const files = readdirSync(SUITE).filter((f) => f.endsWith('.json')).sort();
+
+/** Tokenize `body` in chunks of `size` (0 = whole); returns the event log or the thrown error. */
+function run(body: Uint8Array, size: number, light = false): string[] | Error {
+  const log: string[] = [];
+  let tok!: JsonTokenizer;
+  const visitor: JsonVisitor = light ? NOOP_VISITOR : {
+    string: (s: number, e: number, k: boolean, esc: boolean) => log.push(`s${k ? 'k' : 'v'}${esc ? 'e' : ''} ${s}-${e} ${tok.pointer()}`),
+    primitive: (s: number, e: number, kind: number) => log.push(`p${kind} ${s}-${e} ${tok.pointer()}`),
+    open: (o: number, a: boolean) => log.push(`o${a ? '[' : '{'} ${o} ${tok.pointer()}`),
+    close: (o: number, a: boolean) => log.push(`c${a ? ']' : '}'} ${o} ${tok.pointer()}`),
+  };
+  tok = new JsonTokenizer(visitor);
+  try {
+    if (size === 0) tok.write(body);
+    else for (let i = 0; i < body.length; i += size) tok.write(body.subarray(i, i + size));
+    tok.end();
+    return log;
+  } catch (err) {
+    return err as Error;
+  }
+}
+
+describe('JSONTestSuite (test_parsing) at chunk sizes 1..64 and whole', () => {
+  const sizes = [0, ...Array.from({ length: 64 }, (_, i) => i + 1)];
+  it('has the suite', () => expect(files.length).toBeGreaterThan(300));
+  for (const prefix of ['y_', 'n_', 'i_']) {
+    it(`${prefix} files: ${prefix === 'y_' ? 'accepted, same tokens for every chunking' : prefix === 'n_' ? 'rejected with SLUICE_ERR_JSON_SYNTAX at every chunking' : 'no crash, same outcome for every chunking'}`, () => {
+      for (const f of files.filter((x) => x.startsWith(prefix))) {
+        const body = readFileSync(SUITE + f);
+        const whole = run(body, 0, prefix === 'n_');
+        if (prefix === 'y_') expect(whole, f).toBeInstanceOf(Array);
+        if (prefix === 'n_') {
+          expect(whole, f).toBeInstanceOf(Error);
+          expect(isSluiceError(whole, 'SLUICE_ERR_JSON_SYNTAX') || isSluiceError(whole, 'SLUICE_ERR_JSON_DEPTH'), `${f}: ${String(whole)}`).toBe(true);
+        }
+        for (const size of sizes.slice(1)) {
+          const got = run(body, size, prefix === 'n_');
+          if (whole instanceof Error) {
+            expect(got, `${f} @${size}`).toBeInstanceOf(Error);
+            expect((got as any).code, `${f} @${size}`).toBe((whole as any).code);
+            expect((got as any).details?.offset, `${f} @${size}`).toBe((whole as any).details?.offset);
+          } else expect(got, `${f} @${size}`).toEqual(whole);
+        }
+      }
+    });
+  }
+});
+
+describe('tokenizer events and pointers', () => {
+  it('reports strings, primitives and containers with pointers', () => {
+    const log = run(Buffer.from('{"a":[1,"x",{"b/c~":true}],"e\\u0041":null}'), 0) as string[];
+    expect(log).toEqual([
+      'o{ 0 ',
+      'sk 2-3 /a',
+      'o[ 5 /a',
+      'p0 6-7 /a/0',
+      'sv 9-10 /a/1',
+      'o{ 12 /a/2',
+      'sk 14-18 /a/2/b~1c~0',
+      'p1 20-24 /a/2/b~1c~0',
+      'c} 24 /a/2',
+      'c] 25 /a',
+      'ske 28-35 /eA',
+      'p3 37-41 /eA',
+      'c} 41 ',
+    ]);
+  });
+
+  it('accepts scalars at top level and surrounding whitespace', () => {
+    for (const doc of ['0', ' -1.5e+3 ', '"x"', 'true', '\n null\t', '[]', '{}']) expect(run(Buffer.from(doc), 1), doc).toBeInstanceOf(Array);
+  });
+
+  it('rejects with the byte offset of the offending byte', () => {
+    const err = run(Buffer.from('{"a": tru }'), 3) as any;
+    expect(err.code).toBe('SLUICE_ERR_JSON_SYNTAX');
+    expect(err.details.offset).toBe(9);
+    const eof = run(Buffer.from('[1, 2'), 2) as any;
+    expect(eof.details.offset).toBe(5);
+  });
+
+  it('rejects a raw control byte inside a long string (fast path)', () => {
+    const body = Buffer.from(`["${'a'.repeat(100)}\t${'b'.repeat(100)}"]`);
+    for (const size of [0, 7, 64]) expect((run(body, size) as any).details?.offset, String(size)).toBe(102);
+  });
+
+  it('enforces depth, token size and total size limits', () => {
+    const deep = Buffer.from('['.repeat(513) + ']'.repeat(513));
+    const t = new JsonTokenizer(NOOP_VISITOR);
+    expect(() => t.write(deep)).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_JSON_DEPTH' }));
+    expect(() => t.write(Buffer.from('1'))).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_JSON_DEPTH' }));
+    const ok = new JsonTokenizer(NOOP_VISITOR);
+    ok.write(Buffer.from('['.repeat(512) + ']'.repeat(512)));
+    ok.end();
+    const small = new JsonTokenizer(NOOP_VISITOR, { maxTokenBytes: 10 });
+    small.write(Buffer.from('["0123456789'));
+    expect(() => small.write(Buffer.from('a"]'))).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_JSON_TOKEN_SIZE' }));
+    const total = new JsonTokenizer(NOOP_VISITOR, { maxBytes: 8 });
+    total.write(Buffer.from('[1,2,'));
+    expect(() => total.write(Buffer.from('3,4]'))).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_BODY_TOO_LARGE' }));
+  });
+
+  it('validates limits at construction', () => {
+    expect(() => new JsonTokenizer(NOOP_VISITOR, { maxDepth: 0 })).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_INVALID_OPTIONS' }));
+  });
+
+  it('exposes the open string value start for streaming holders', () => {
+    const t = new JsonTokenizer(NOOP_VISITOR);
+    t.write(Buffer.from('{"key":"val'));
+    expect(t.openValueStringStart).toBe(7);
+    t.write(Buffer.from('ue"'));
+    expect(t.openValueStringStart).toBe(-1);
+    t.write(Buffer.from(',"k2'));
+    expect(t.openValueStringStart).toBe(-1);
+  });
+});

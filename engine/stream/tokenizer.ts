@@ -1,0 +1,578 @@
+/** @module stream/tokenizer — a push-based, incremental, byte-level strict JSON (RFC 8259) tokenizer with a cheap JSON Pointer stack. */
+import { SluiceError } from '../errors.js';
+import { escapePointerToken } from './pointer.js';
+import { decodeJsonStringToString } from './escapes.js';
+
+/** Limits enforced while tokenizing; each violation raises its own coded error. */
+export interface JsonLimits {
+  /** Maximum container nesting (default 512) → SLUICE_ERR_JSON_DEPTH. */
+  maxDepth?: number;
+  /** Maximum raw bytes of one string, key or number token (default 32 MiB) → SLUICE_ERR_JSON_TOKEN_SIZE. */
+  maxTokenBytes?: number;
+  /** Maximum total body bytes (default unlimited) → SLUICE_ERR_BODY_TOO_LARGE. */
+  maxBytes?: number;
+}
+
+/** Limits with defaults applied. */
+export interface ResolvedLimits {
+  maxDepth: number;
+  maxTokenBytes: number;
+  maxBytes: number;
+}
+
+/** Primitive kinds reported by `JsonVisitor.primitive`. */
+export const PRIM_NUMBER = 0;
+export const PRIM_TRUE = 1;
+export const PRIM_FALSE = 2;
+export const PRIM_NULL = 3;
+
+/**
+ * Receives tokens. Offsets are absolute byte offsets into the whole stream. No objects are
+ * created per token: a visitor reads what it needs (e.g. `tokenizer.pointer()`) only when it cares.
+ */
+export interface JsonVisitor {
+  /** A string ended; [start, end) is the raw content between the quotes (escapes not decoded). */
+  string(start: number, end: number, isKey: boolean, escaped: boolean): void;
+  /** A number or literal ended: raw bytes [start, end). */
+  primitive(start: number, end: number, kind: number): void;
+  /** `{` or `[` at `offset`; `tokenizer.pointer()` is the container's pointer. */
+  open(offset: number, isArray: boolean): void;
+  /** `}` or `]` at `offset`; `tokenizer.pointer()` is the container's pointer. */
+  close(offset: number, isArray: boolean): void;
+}
+
+/**
+ * Apply defaults and validate limits (at construction, never on the hot path).
+ *
+ * @example
+ * const limits = resolveLimits({ maxDepth: 64 });
+ */
+export function resolveLimits(limits: JsonLimits = {}): ResolvedLimits {
+  const out = {
+    maxDepth: limits.maxDepth ?? 512,
+    maxTokenBytes: limits.maxTokenBytes ?? 32 * 1024 * 1024,
+    maxBytes: limits.maxBytes ?? Number.POSITIVE_INFINITY,
+  };
+  for (const [name, v] of Object.entries(out)) {
+    if (typeof v !== 'number' || Number.isNaN(v) || v < 1) {
+      throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', `limits.${name} must be a positive number`);
+    }
+  }
+  if (!Number.isInteger(out.maxDepth) || out.maxDepth > 100_000) {
+    throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'limits.maxDepth must be an integer ≤ 100000');
+  }
+  return out;
+}
+
+// Expectation states.
+const S_VALUE = 0; // a value (document start, after ':' or after ',' in an array)
+const S_ARRAY_FIRST = 1; // a value or ']'
+const S_OBJ_FIRST = 2; // a key or '}'
+const S_KEY = 3; // a key (after ',' in an object)
+const S_COLON = 4;
+const S_AFTER = 5; // ',' or a closer; at depth 0 only whitespace
+const S_STRING = 6;
+const S_ESC = 7; // after a backslash
+const S_U1 = 8; // \u: 4..1 hex digits still expected = 12 - state
+const S_U4 = 11;
+const S_N_MINUS = 12;
+const S_N_ZERO = 13; // accepting
+const S_N_INT = 14; // accepting
+const S_N_DOT = 15;
+const S_N_FRAC = 16; // accepting
+const S_N_E = 17;
+const S_N_ESIGN = 18;
+const S_N_EXP = 19; // accepting
+const S_LITERAL = 20;
+const S_DONE = 21; // after end()
+const S_FAILED = 22;
+
+const KIND_OBJECT = 0;
+const KIND_ARRAY = 1;
+
+const LIT_TRUE = [0x74, 0x72, 0x75, 0x65];
+const LIT_FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
+const LIT_NULL = [0x6e, 0x75, 0x6c, 0x6c];
+
+/** Bytes allowed after a backslash: " \ / b f n r t u. */
+const ESCAPE_OK = new Uint8Array(256);
+for (const c of '"\\/bfnrtu') ESCAPE_OK[c.charCodeAt(0)] = 1;
+/** Hex digits. */
+const HEX = new Uint8Array(256);
+for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+function asBuffer(buf: Uint8Array): Buffer {
+  return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+}
+
+/**
+ * True when buf[from, to) holds no byte < 0x20. `words` is an aligned Int32 view of buf
+ * starting at buf index `wordsFrom`; whole words are tested 4 bytes at a time (SWAR "has less than").
+ */
+function noControlBytes(buf: Uint8Array, words: Int32Array, wordsFrom: number, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && ((i - wordsFrom) & 3) !== 0) if (buf[i++]! < 0x20) return false;
+  let w = (i - wordsFrom) >> 2;
+  const wEnd = w + ((to - i) >> 2);
+  for (; w < wEnd; w++) {
+    const x = words[w]!;
+    if (((x - 0x20202020) & ~x & 0x80808080) !== 0) break;
+  }
+  i = wordsFrom + (w << 2);
+  while (i < to) if (buf[i++]! < 0x20) return false;
+  return true;
+}
+
+/**
+ * The tokenizer. Feed chunks with `write`, finish with `end`; tokens go to the visitor.
+ * Output is identical for any chunking (1 byte included). Throws `SluiceError`
+ * (SLUICE_ERR_JSON_SYNTAX with `details.offset`, _JSON_DEPTH, _JSON_TOKEN_SIZE, _BODY_TOO_LARGE);
+ * after an error the tokenizer stays failed.
+ *
+ * @example
+ * const tok = new JsonTokenizer({ string: (s, e, isKey) => {}, primitive() {}, open() {}, close() {} });
+ * tok.write(Buffer.from('{"a":')); tok.write(Buffer.from('"b"}')); tok.end();
+ */
+export class JsonTokenizer {
+  /** Bytes consumed before the current chunk. */
+  private base = 0;
+  private state = S_VALUE;
+  private depth = 0;
+  private readonly kinds: Uint8Array;
+  private readonly indexes: Int32Array;
+  /** Key arena: keys of the current path, raw bytes, stacked by depth. */
+  private keyArena = new Uint8Array(256);
+  private readonly keyBegin: Int32Array;
+  private readonly keyEnd: Int32Array;
+  private readonly keyEscaped: Uint8Array;
+  private strStart = 0;
+  private strIsKey = false;
+  private strEscaped = false;
+  private tokStart = 0; // numbers and literals
+  private literal: number[] = LIT_NULL;
+  private litPos = 0;
+  private litKind = 0;
+  private readonly limits: ResolvedLimits;
+  private failure: SluiceError | null = null;
+  private sawValue = false;
+
+  constructor(
+    private readonly visitor: JsonVisitor,
+    limits: JsonLimits | ResolvedLimits = {},
+  ) {
+    this.limits = resolveLimits(limits);
+    const n = this.limits.maxDepth + 2;
+    this.kinds = new Uint8Array(n);
+    this.indexes = new Int32Array(n);
+    this.keyBegin = new Int32Array(n);
+    this.keyEnd = new Int32Array(n);
+    this.keyEscaped = new Uint8Array(n);
+  }
+
+  /** Total bytes consumed so far. */
+  get offset(): number {
+    return this.base;
+  }
+
+  /** Current nesting depth (0 = top level). */
+  get currentDepth(): number {
+    return this.depth;
+  }
+
+  /** When inside a string value (not a key): absolute offset of its opening quote; else -1. */
+  get openValueStringStart(): number {
+    const s = this.state;
+    return (s === S_STRING || s === S_ESC || (s >= S_U1 && s <= S_U4)) && !this.strIsKey ? this.strStart - 1 : -1;
+  }
+
+  /** True when the current path's innermost container is an object (so `keyBytes` is meaningful). */
+  get inObject(): boolean {
+    return this.depth > 0 && this.kinds[this.depth] === KIND_OBJECT;
+  }
+
+  /** Array index at the innermost level (valid when inside an array). */
+  get currentIndex(): number {
+    return this.indexes[this.depth]!;
+  }
+
+  /** Raw bytes of the innermost key (a view into an internal arena; valid until the next write). */
+  keyBytes(): Uint8Array {
+    const d = this.depth;
+    return this.keyArena.subarray(this.keyBegin[d], this.keyEnd[d]);
+  }
+
+  /** True when the innermost key contains escapes. */
+  keyHasEscapes(): boolean {
+    return this.keyEscaped[this.depth] === 1;
+  }
+
+  /** The innermost key as a decoded string ('' at top level or in an array). */
+  key(): string {
+    if (!this.inObject) return '';
+    return decodeJsonStringToString(this.keyArena, this.keyBegin[this.depth]!, this.keyEnd[this.depth]!);
+  }
+
+  /** Path segments of the current value (keys as strings, indexes as numbers). */
+  pathSegments(): Array<string | number> {
+    const out: Array<string | number> = [];
+    for (let d = 1; d <= this.depth; d++) {
+      if (this.kinds[d] === KIND_ARRAY) out.push(this.indexes[d]!);
+      else out.push(decodeJsonStringToString(this.keyArena, this.keyBegin[d]!, this.keyEnd[d]!));
+    }
+    return out;
+  }
+
+  /** The JSON Pointer (RFC 6901) of the current value, materialised on demand. */
+  pointer(): string {
+    let out = '';
+    for (let d = 1; d <= this.depth; d++) {
+      if (this.kinds[d] === KIND_ARRAY) out += '/' + this.indexes[d];
+      else out += '/' + escapePointerToken(decodeJsonStringToString(this.keyArena, this.keyBegin[d]!, this.keyEnd[d]!));
+    }
+    return out;
+  }
+
+  private fail(code: 'SLUICE_ERR_JSON_SYNTAX' | 'SLUICE_ERR_JSON_DEPTH' | 'SLUICE_ERR_JSON_TOKEN_SIZE' | 'SLUICE_ERR_BODY_TOO_LARGE', message: string, offset: number): never {
+    this.state = S_FAILED;
+    this.failure = new SluiceError(code, message, { details: { offset } });
+    throw this.failure;
+  }
+
+  private syntax(byte: number, offset: number): never {
+    const what = byte < 0 ? 'unexpected end of input' : `unexpected byte 0x${byte.toString(16).padStart(2, '0')}`;
+    return this.fail('SLUICE_ERR_JSON_SYNTAX', `${what} at offset ${offset}`, offset);
+  }
+
+  private appendKey(buf: Uint8Array, from: number, to: number): void {
+    const d = this.depth;
+    const at = this.keyEnd[d]!;
+    const need = at + (to - from);
+    if (need > this.keyArena.length) {
+      const grown = new Uint8Array(Math.max(need, this.keyArena.length * 2));
+      grown.set(this.keyArena.subarray(0, at));
+      this.keyArena = grown;
+    }
+    const arena = this.keyArena;
+    if (to - from < 32) for (let i = from, j = at; i < to; i++, j++) arena[j] = buf[i]!;
+    else arena.set(buf.subarray(from, to), at);
+    this.keyEnd[d] = need;
+  }
+
+  private pushContainer(kind: number, offset: number): void {
+    const d = this.depth + 1;
+    if (d > this.limits.maxDepth) {
+      this.fail('SLUICE_ERR_JSON_DEPTH', `nesting deeper than ${this.limits.maxDepth} at offset ${offset}`, offset);
+    }
+    this.depth = d;
+    this.kinds[d] = kind;
+    this.indexes[d] = 0;
+    this.keyBegin[d] = this.keyEnd[d - 1]!;
+    this.keyEnd[d] = this.keyBegin[d]!;
+    this.keyEscaped[d] = 0;
+  }
+
+  /**
+   * Tokenize the next chunk. Throws a SluiceError on malformed input or a broken limit.
+   *
+   * @example
+   * tok.write(new TextEncoder().encode('[1, 2'));
+   */
+  write(buf: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    if (this.state === S_DONE) throw new SluiceError('SLUICE_ERR_INTERNAL', 'write after end');
+    const n = buf.length;
+    const base = this.base;
+    if (base + n > this.limits.maxBytes) {
+      this.fail('SLUICE_ERR_BODY_TOO_LARGE', `more than ${this.limits.maxBytes} bytes`, this.limits.maxBytes);
+    }
+    const visitor = this.visitor;
+    const maxToken = this.limits.maxTokenBytes;
+    let state = this.state;
+    let i = 0;
+    let c = 0;
+    let bytes: Buffer | null = null;
+    let words: Int32Array | null = null;
+    let wordsFrom = 0;
+    let nextBackslash = -2;
+    while (i < n) {
+      if (state === S_STRING) {
+        // Hot loop: a short byte loop, then (long strings) memchr for the quote, a cached
+        // backslash position and a 4-bytes-at-a-time control-byte check ("hybrid" design).
+        const lim = i + 32 < n ? i + 32 : n;
+        while (i < lim) {
+          c = buf[i]!;
+          if (c === 0x22 || c === 0x5c || c < 0x20) break;
+          i++;
+        }
+        if (i === lim && i < n) {
+          if (bytes === null) bytes = asBuffer(buf);
+          let q = bytes.indexOf(0x22, i);
+          if (q === -1) q = n;
+          if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = bytes.indexOf(0x5c, i);
+          const stop = nextBackslash !== -1 && nextBackslash < q ? nextBackslash : q;
+          if (words === null) {
+            wordsFrom = (4 - (buf.byteOffset & 3)) & 3;
+            words = new Int32Array(buf.buffer, buf.byteOffset + wordsFrom, n > wordsFrom ? (n - wordsFrom) >> 2 : 0);
+          }
+          if (!noControlBytes(buf, words, wordsFrom, i, stop)) {
+            while (buf[i]! >= 0x20) i++;
+            this.state = state;
+            this.syntax(buf[i]!, base + i);
+          }
+          i = stop;
+          if (i === n) break;
+          c = buf[i]!;
+        }
+        if (i === n) break;
+        if (c === 0x22) {
+          const start = this.strStart;
+          const end = base + i;
+          if (end - start > maxToken) this.fail('SLUICE_ERR_JSON_TOKEN_SIZE', `string longer than ${maxToken} bytes`, start);
+          i++;
+          if (this.strIsKey) {
+            this.appendKey(buf, start > base ? start - base : 0, end - base);
+            this.keyEscaped[this.depth] = this.strEscaped ? 1 : 0;
+            state = S_COLON;
+            visitor.string(start, end, true, this.strEscaped);
+          } else {
+            state = S_AFTER;
+            visitor.string(start, end, false, this.strEscaped);
+          }
+          continue;
+        }
+        if (c === 0x5c) {
+          this.strEscaped = true;
+          state = S_ESC;
+          i++;
+          continue;
+        }
+        this.state = state;
+        this.syntax(c, base + i);
+      }
+      c = buf[i]!;
+      switch (state) {
+        case S_AFTER:
+          if (c === 0x2c) {
+            if (this.depth === 0) break;
+            if (this.kinds[this.depth] === KIND_ARRAY) {
+              this.indexes[this.depth]!++;
+              state = S_VALUE;
+            } else state = S_KEY;
+            i++;
+            continue;
+          }
+          if (c === 0x7d || c === 0x5d) {
+            const kind = c === 0x5d ? KIND_ARRAY : KIND_OBJECT;
+            if (this.depth === 0 || this.kinds[this.depth] !== kind) break;
+            this.depth--;
+            this.state = S_AFTER;
+            visitor.close(base + i, kind === KIND_ARRAY);
+            state = S_AFTER;
+            i++;
+            continue;
+          }
+          if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+            i++;
+            continue;
+          }
+          break;
+        case S_VALUE:
+        case S_ARRAY_FIRST:
+          if (c === 0x22) {
+            this.strStart = base + i + 1;
+            this.strIsKey = false;
+            this.strEscaped = false;
+            this.sawValue = true;
+            state = S_STRING;
+            i++;
+            continue;
+          }
+          if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+            i++;
+            continue;
+          }
+          if (c === 0x7b || c === 0x5b) {
+            this.sawValue = true;
+            this.state = state;
+            visitor.open(base + i, c === 0x5b);
+            this.pushContainer(c === 0x5b ? KIND_ARRAY : KIND_OBJECT, base + i);
+            state = c === 0x5b ? S_ARRAY_FIRST : S_OBJ_FIRST;
+            i++;
+            continue;
+          }
+          if (c === 0x5d && state === S_ARRAY_FIRST) {
+            this.depth--;
+            visitor.close(base + i, true);
+            state = S_AFTER;
+            i++;
+            continue;
+          }
+          if (c === 0x2d || (c >= 0x30 && c <= 0x39)) {
+            this.sawValue = true;
+            this.tokStart = base + i;
+            state = c === 0x2d ? S_N_MINUS : c === 0x30 ? S_N_ZERO : S_N_INT;
+            i++;
+            continue;
+          }
+          if (c === 0x74 || c === 0x66 || c === 0x6e) {
+            this.sawValue = true;
+            this.tokStart = base + i;
+            this.literal = c === 0x74 ? LIT_TRUE : c === 0x66 ? LIT_FALSE : LIT_NULL;
+            this.litKind = c === 0x74 ? PRIM_TRUE : c === 0x66 ? PRIM_FALSE : PRIM_NULL;
+            this.litPos = 1;
+            state = S_LITERAL;
+            i++;
+            continue;
+          }
+          break;
+        case S_OBJ_FIRST:
+        case S_KEY:
+          if (c === 0x22) {
+            this.strStart = base + i + 1;
+            this.strIsKey = true;
+            this.strEscaped = false;
+            this.keyEnd[this.depth] = this.keyBegin[this.depth]!;
+            state = S_STRING;
+            i++;
+            continue;
+          }
+          if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+            i++;
+            continue;
+          }
+          if (c === 0x7d && state === S_OBJ_FIRST) {
+            this.depth--;
+            visitor.close(base + i, false);
+            state = S_AFTER;
+            i++;
+            continue;
+          }
+          break;
+        case S_COLON:
+          if (c === 0x3a) {
+            state = S_VALUE;
+            i++;
+            continue;
+          }
+          if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+            i++;
+            continue;
+          }
+          break;
+        case S_ESC:
+          if (ESCAPE_OK[c] === 0) break;
+          state = c === 0x75 ? S_U1 : S_STRING;
+          i++;
+          continue;
+        case S_U1:
+        case S_U1 + 1:
+        case S_U1 + 2:
+        case S_U4:
+          if (HEX[c] === 0) break;
+          state = state === S_U4 ? S_STRING : state + 1;
+          i++;
+          continue;
+        case S_N_MINUS:
+          if (c === 0x30) state = S_N_ZERO;
+          else if (c >= 0x31 && c <= 0x39) state = S_N_INT;
+          else break;
+          i++;
+          continue;
+        case S_N_ZERO:
+        case S_N_INT:
+        case S_N_FRAC:
+        case S_N_EXP:
+          if (c >= 0x30 && c <= 0x39 && state !== S_N_ZERO) {
+            i++;
+            while (i < n && (c = buf[i]!) >= 0x30 && c <= 0x39) i++;
+            continue;
+          }
+          if (c === 0x2e && state <= S_N_INT) {
+            state = S_N_DOT;
+            i++;
+            continue;
+          }
+          if ((c === 0x65 || c === 0x45) && state <= S_N_FRAC) {
+            state = S_N_E;
+            i++;
+            continue;
+          }
+          // The number ends here; this byte is re-read in S_AFTER.
+          if (base + i - this.tokStart > maxToken) this.fail('SLUICE_ERR_JSON_TOKEN_SIZE', `number longer than ${maxToken} bytes`, this.tokStart);
+          this.state = S_AFTER;
+          visitor.primitive(this.tokStart, base + i, PRIM_NUMBER);
+          state = S_AFTER;
+          continue;
+        case S_N_DOT:
+          if (c < 0x30 || c > 0x39) break;
+          state = S_N_FRAC;
+          i++;
+          continue;
+        case S_N_E:
+          if (c === 0x2b || c === 0x2d) state = S_N_ESIGN;
+          else if (c >= 0x30 && c <= 0x39) state = S_N_EXP;
+          else break;
+          i++;
+          continue;
+        case S_N_ESIGN:
+          if (c < 0x30 || c > 0x39) break;
+          state = S_N_EXP;
+          i++;
+          continue;
+        case S_LITERAL: {
+          const lit = this.literal;
+          if (c !== lit[this.litPos]) break;
+          i++;
+          if (++this.litPos === lit.length) {
+            this.state = S_AFTER;
+            visitor.primitive(this.tokStart, base + i, this.litKind);
+            state = S_AFTER;
+          }
+          continue;
+        }
+        default:
+          break;
+      }
+      // Every `break` above lands here: the byte is not allowed in this state.
+      this.state = state;
+      this.syntax(c, base + i);
+    }
+    // Chunk consumed: save partial tokens.
+    if (state === S_STRING || state === S_ESC || (state >= S_U1 && state <= S_U4)) {
+      const start = this.strStart;
+      if (base + n - start > maxToken) this.fail('SLUICE_ERR_JSON_TOKEN_SIZE', `string longer than ${maxToken} bytes`, start);
+      if (this.strIsKey) this.appendKey(buf, start > base ? start - base : 0, n);
+    } else if (state >= S_N_MINUS && state <= S_N_EXP) {
+      if (base + n - this.tokStart > maxToken) this.fail('SLUICE_ERR_JSON_TOKEN_SIZE', `number longer than ${maxToken} bytes`, this.tokStart);
+    }
+    this.state = state;
+    this.base = base + n;
+  }
+
+  /**
+   * Finish: throws SLUICE_ERR_JSON_SYNTAX (offset = end of input) unless exactly one complete value was read.
+   *
+   * @example
+   * tok.end();
+   */
+  end(): void {
+    if (this.failure) throw this.failure;
+    const state = this.state;
+    if (state === S_DONE) return;
+    if ((state === S_N_ZERO || state === S_N_INT || state === S_N_FRAC || state === S_N_EXP) && this.depth === 0) {
+      this.state = S_AFTER;
+      this.visitor.primitive(this.tokStart, this.base, PRIM_NUMBER);
+    } else if (state !== S_AFTER || this.depth !== 0 || !this.sawValue) {
+      this.syntax(-1, this.base);
+    }
+    this.state = S_DONE;
+  }
+}
+
+/** A visitor that ignores everything (tokenize-only validation). */
+export const NOOP_VISITOR: JsonVisitor = {
+  string() {},
+  primitive() {},
+  open() {},
+  close() {},
+};
