@@ -1,0 +1,113 @@
+/** @module audit/record — normalizes an AuditEvent and builds hash-chained records (SHA-256 over canonical JSON). */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical.js';
+import type {
+  AuditEvent,
+  AuditRecord,
+  AuditRecordKind,
+  ChainMark,
+  RecordedBody,
+  RecordedEvent,
+  RecordedFindings,
+} from './types.js';
+
+/** The `prev` of the first record of a chain. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The hash of a record: SHA-256 (hex) of the canonical JSON of all members but `hash`.
+ *
+ * @example
+ * const hash = recordHash({ seq: 0, prev: GENESIS_HASH, kind: 'seal', mark });
+ */
+export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
+  const { hash: _ignored, ...rest } = record as AuditRecord;
+  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+}
+
+/**
+ * Build one chained record and its hash.
+ *
+ * @example
+ * const rec = chainRecord(0, GENESIS_HASH, 'event', { event: normalizeEvent(ev, new Date()) });
+ */
+export function chainRecord(
+  seq: number,
+  prev: string,
+  kind: AuditRecordKind,
+  payload: { event?: RecordedEvent; mark?: ChainMark },
+): AuditRecord {
+  const record: Omit<AuditRecord, 'hash'> = { seq, prev, kind, ...payload };
+  return { ...record, hash: recordHash(record) };
+}
+
+/**
+ * Turn a pipeline event into the recorded form: findings grouped by detector (counts and paths only),
+ * bodies as UTF-8 text or base64, absent fields made explicit. Unknown fields are not copied.
+ *
+ * @example
+ * const recorded = normalizeEvent(event, new Date(), { maxBodyBytes: 1 << 20 });
+ */
+export function normalizeEvent(event: AuditEvent, now: Date, opts: { maxBodyBytes?: number } = {}): RecordedEvent {
+  const findings: RecordedFindings = {};
+  for (const finding of event.findings ?? []) {
+    const entry = (findings[finding.detector] ??= { category: finding.category ?? null, count: 0, paths: [] });
+    entry.count += finding.count;
+    if (!entry.paths.includes(finding.path)) entry.paths.push(finding.path);
+  }
+  const approval = event.decision.approval ?? null;
+  return {
+    time: event.time ?? now.toISOString(),
+    sessionId: String(event.sessionId),
+    exchangeId: String(event.exchangeId),
+    identity: {
+      authenticated: event.identity.authenticated === true,
+      sub: event.identity.sub ?? null,
+      groups: [...(event.identity.groups ?? [])],
+      method: event.identity.method ?? null,
+    },
+    adapter: event.adapter,
+    phase: event.phase,
+    target: {
+      method: event.target.method,
+      host: event.target.host,
+      path: event.target.path,
+      status: event.target.status ?? null,
+    },
+    decision: {
+      allow: event.decision.allow === true,
+      reasons: [...event.decision.reasons],
+      status: event.decision.status ?? null,
+      approval: approval ? { ...approval } : null,
+    },
+    findings,
+    timings: { ...(event.timings ?? {}) },
+    llm: event.llm ? { provider: event.llm.provider, model: event.llm.model, stream: event.llm.stream } : null,
+    body: encodeBody(event.body, opts.maxBodyBytes ?? Number.POSITIVE_INFINITY),
+    sse: event.sse ? event.sse.map((e) => (e.event === undefined ? { data: e.data } : { event: e.event, data: e.data })) : null,
+  };
+}
+
+function encodeBody(body: AuditEvent['body'], maxBytes: number): RecordedBody | null {
+  if (body === undefined || body === null) return null;
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const truncated = bytes.length > maxBytes;
+  const kept = truncated ? bytes.subarray(0, maxBytes) : bytes;
+  try {
+    return { encoding: 'utf8', data: utf8.decode(kept), bytes: bytes.length, truncated };
+  } catch {
+    return { encoding: 'base64', data: kept.toString('base64'), bytes: bytes.length, truncated };
+  }
+}
+
+/**
+ * Decode a recorded body back to bytes.
+ *
+ * @example
+ * const text = decodeBody(record.event.body).toString('utf8');
+ */
+export function decodeBody(body: RecordedBody): Buffer {
+  return Buffer.from(body.data, body.encoding === 'utf8' ? 'utf8' : 'base64');
+}
