@@ -16,9 +16,34 @@ export type {
 // ── scan (engine/scan, rules/detectors) — add exports below this line ──
 
 // ── identity (engine/identity) — add exports below this line ──
+export { createIdentityResolver, type SluiceIdentityResolver } from './identity/resolver.js';
+export { hashApiKey, generateApiKey } from './identity/api-keys.js';
+export {
+  ANONYMOUS,
+  IDENTITY_REASONS,
+  ALLOWED_JWS_ALGORITHMS,
+  type Identity,
+  type IdentityMethod,
+  type IdentityReason,
+  type IdentityResolver,
+  type IdentityResolverOptions,
+  type JwtOptions,
+  type ApiKeyEntry,
+  type HeadersInput,
+  type VerificationKey,
+} from './identity/types.js';
 
 // ── approval (engine/approval) — add exports below this line ──
 
 // ── audit (engine/audit) — add exports below this line ──
 
 // ── pipeline (engine/pipeline, createSluice) — add exports below this line ──
+export { createSluice, type Sluice, type SluiceStats } from './pipeline/sluice.js';
+export type { SluiceOptions, Limits, IdentityLike, ApprovalsLike, AuditLike, PolicyLike } from './pipeline/types.js';
+export type { GuardRequestInput, GuardedRequest } from './pipeline/request.js';
+export type { GuardedResponse, ResponseMeta } from './pipeline/response.js';
+export type { ByteSink } from './pipeline/decode.js';
+export type { Exchange } from './pipeline/exchange.js';
+export type { TlsOptions } from './pipeline/tls.js';
+export type { CredentialMap, HeaderMap } from './pipeline/headers.js';
+export { decisionChannel, timingChannel } from './pipeline/events.js';

@@ -1,0 +1,52 @@
+/** @module pipeline/body — bounded buffering of request bodies, and the streamed remainder of an oversize one. */
+
+/** A request body as adapters hand it over. */
+export type BodyInput = Uint8Array | string | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | null | undefined;
+
+/** A buffered prefix, and (when the body was larger than the limit) the unread remainder. */
+export interface Collected {
+  bytes: Uint8Array;
+  /** Chunks after the prefix; null when the body fit. */
+  rest: AsyncIterator<Uint8Array | string> | null;
+}
+
+const EMPTY = new Uint8Array(0);
+const toBytes = (c: Uint8Array | string): Uint8Array => (typeof c === 'string' ? Buffer.from(c) : c);
+
+/**
+ * Buffer up to `limit` bytes. A larger body returns its first chunks (≥ limit bytes) and the iterator of the rest,
+ * which the caller must either refuse or stream through a masker — never forward unscanned.
+ *
+ * @example
+ * const { bytes, rest } = await collectBody(req, 8 << 20);
+ */
+export async function collectBody(body: BodyInput, limit: number): Promise<Collected> {
+  if (body === null || body === undefined) return { bytes: EMPTY, rest: null };
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    const bytes = toBytes(body);
+    return { bytes, rest: null, ...(bytes.length > limit ? { bytes: bytes.subarray(0, limit), rest: once(bytes.subarray(limit)) } : {}) };
+  }
+  const it = Symbol.asyncIterator in body
+    ? (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]()
+    : toAsync((body as Iterable<Uint8Array | string>)[Symbol.iterator]());
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await it.next();
+    if (next.done) break;
+    const chunk = toBytes(next.value);
+    parts.push(chunk);
+    size += chunk.length;
+    if (size > limit) return { bytes: Buffer.concat(parts, size), rest: it };
+  }
+  return { bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, size), rest: null };
+}
+
+function once(chunk: Uint8Array): AsyncIterator<Uint8Array> {
+  let done = false;
+  return { next: async () => (done ? { done: true, value: undefined } : ((done = true), { done: false, value: chunk })) };
+}
+
+function toAsync<T>(it: Iterator<T>): AsyncIterator<T> {
+  return { next: async () => it.next() };
+}

@@ -1,0 +1,130 @@
+/** @module pipeline/exchange — one exchange's context: build the policy input, decide, act (deny / hold), record. */
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { SluiceError, isSluiceError } from '../errors.js';
+import { decisionChannel, publish, timingChannel } from './events.js';
+import type { LlmApi } from './llm.js';
+import type { StreamApi } from './seams.js';
+import type { Decision, FindingFact, LlmFactsInput, Phase, PipelineIdentity, PolicyInput, ResolvedOptions } from './types.js';
+
+/** Shared by every exchange of one Sluice instance. */
+export interface Core {
+  opts: ResolvedOptions;
+  stream: StreamApi;
+  sessionId: string;
+  stats: { decisions: number; denied: number; held: number; failOpen: number; errors: number };
+}
+
+/** Facts that vary per phase. */
+export interface PhaseFacts {
+  status: number | null;
+  findings: FindingFact[];
+  llm: LlmFactsInput | null;
+  bytes: number;
+  truncated: boolean;
+  timings?: Record<string, number>;
+}
+
+/** What the audit event of a decision carries besides the decision. */
+export interface RecordExtra { body?: Uint8Array | string | null; approval?: Record<string, unknown> | null }
+
+export const ANONYMOUS: PipelineIdentity = Object.freeze({ authenticated: false, method: 'none', sub: null, groups: [], claims: {}, reason: 'missing' }) as PipelineIdentity;
+
+/** The state of one request/response exchange. */
+export class Exchange {
+  readonly id = randomUUID();
+  api: LlmApi | null = null;
+  llm: LlmFactsInput | null = null;
+
+  constructor(
+    readonly core: Core,
+    readonly adapter: string,
+    readonly identity: PipelineIdentity,
+    readonly http: { method: string; host: string; path: string; headers: Record<string, string> },
+  ) {}
+
+  /** The policy input of a phase. */
+  input(phase: Phase, f: PhaseFacts): PolicyInput {
+    return {
+      phase, adapter: this.adapter, identity: this.identity,
+      http: { ...this.http, status: f.status },
+      llm: f.llm, findings: f.findings, body: { bytes: f.bytes, truncated: f.truncated },
+    };
+  }
+
+  /**
+   * Decide a phase and act on it: deny throws SLUICE_ERR_DENIED (status from the decision); an approval is held
+   * (no approvals configured ⇒ denied); one audit event per decision when the decision says `record`.
+   *
+   * @example
+   * const decision = await exchange.decide('request', facts, () => ({ body: masked }));
+   */
+  async decide(phase: Phase, f: PhaseFacts, extra: () => RecordExtra = () => ({})): Promise<Decision> {
+    const { opts, stats } = this.core;
+    const t0 = performance.now();
+    const input = this.input(phase, f);
+    let decision = opts.policy.decide(input);
+    const decideMs = performance.now() - t0;
+    stats.decisions++;
+    if (decision.error && opts.failOpen) {
+      stats.failOpen++;
+      decision = { ...decision, allow: true, approval: null };
+    }
+    publish(decisionChannel, () => ({
+      phase, adapter: this.adapter, exchangeId: this.id, allow: decision.allow, reasons: decision.reasons,
+      status: decision.status, findings: f.findings, approval: decision.approval,
+    }));
+    publish(timingChannel, () => ({ phase, adapter: this.adapter, exchangeId: this.id, decideMs, ...f.timings }));
+    if (!decision.allow) {
+      stats.denied++;
+      await this.record(phase, f, decision, extra());
+      throw new SluiceError('SLUICE_ERR_DENIED', decision.reasons.join('; ') || undefined, {
+        details: { phase, reasons: decision.reasons, status: decision.status ?? 403, exchangeId: this.id, ...(decision.error ? { error: decision.error.code } : {}) },
+      });
+    }
+    if (decision.approval) await this.hold(phase, f, decision, extra);
+    else if (decision.record) await this.record(phase, f, decision, extra());
+    return decision;
+  }
+
+  private async hold(phase: Phase, f: PhaseFacts, decision: Decision, extra: () => RecordExtra): Promise<void> {
+    const ask = decision.approval!;
+    const { approvals } = this.core.opts;
+    this.core.stats.held++;
+    if (!approvals) {
+      await this.record(phase, f, { ...decision, allow: false }, { ...extra(), approval: { id: null, kind: ask.kind, outcome: 'error', via: 'not configured' } });
+      throw new SluiceError('SLUICE_ERR_DENIED', `approval required (${ask.reason}) and no approvals are configured`, {
+        details: { phase, reasons: [ask.reason], status: 403, exchangeId: this.id },
+      });
+    }
+    const request = {
+      exchangeId: this.id, phase, adapter: this.adapter, identity: this.identity, target: { ...this.http, status: f.status },
+      reason: ask.reason, approvers: ask.approvers, timeoutS: ask.timeout_s, kind: ask.kind, grantTtlS: ask.grant_ttl_s,
+      llm: f.llm, findings: f.findings,
+    };
+    try {
+      const outcome = (await approvals.hold(request)) as Record<string, unknown> | undefined;
+      await this.record(phase, f, decision, { ...extra(), approval: { id: outcome?.id ?? null, kind: ask.kind, outcome: 'approved', approver: outcome?.approver ?? null } });
+    } catch (err) {
+      const outcome = isSluiceError(err, 'SLUICE_ERR_APPROVAL_TIMEOUT') ? 'timeout' : isSluiceError(err, 'SLUICE_ERR_APPROVAL_DENIED') ? 'denied' : 'error';
+      const id = isSluiceError(err) ? (err.details.id ?? err.details.approvalId ?? null) : null;
+      await this.record(phase, f, { ...decision, allow: false }, { ...extra(), approval: { id, kind: ask.kind, outcome } });
+      throw isSluiceError(err) ? err : new SluiceError('SLUICE_ERR_INTERNAL', 'approval hold failed', { cause: err });
+    }
+  }
+
+  /** Append one audit event (masked body only). A failing sink fails the exchange closed. */
+  async record(phase: Phase, f: PhaseFacts, decision: Decision, extra: RecordExtra): Promise<void> {
+    const { audit } = this.core.opts;
+    if (!audit) return;
+    await audit.append({
+      sessionId: this.core.sessionId, exchangeId: this.id, adapter: this.adapter, phase,
+      identity: { authenticated: this.identity.authenticated, sub: this.identity.sub, groups: this.identity.groups, method: this.identity.method },
+      target: { method: this.http.method, host: this.http.host, path: this.http.path, status: f.status },
+      decision: { allow: decision.allow, reasons: decision.reasons, status: decision.status, approval: extra.approval ?? null },
+      findings: f.findings, timings: f.timings ?? {},
+      llm: f.llm ? { provider: f.llm.provider, model: f.llm.model, stream: f.llm.stream } : null,
+      body: extra.body ?? null,
+    });
+  }
+}

@@ -1,0 +1,74 @@
+/** @module pipeline/llm — which model API an exchange speaks, and the LLM facts of Anthropic Messages and OpenAI chat/responses bodies. */
+import type { LlmFactsInput, ToolCallFact } from './types.js';
+
+/** The model APIs Sluice recognises by path. */
+export type LlmApi = 'anthropic-messages' | 'openai-chat' | 'openai-responses';
+
+const PROVIDER: Record<LlmApi, string> = { 'anthropic-messages': 'anthropic', 'openai-chat': 'openai', 'openai-responses': 'openai' };
+
+/**
+ * The model API of a request path (query string ignored), or null.
+ *
+ * @example
+ * detectApi('/v1/messages?beta=true'); // 'anthropic-messages'
+ */
+export function detectApi(path: string): LlmApi | null {
+  const p = path.split('?', 1)[0]!;
+  if (p.endsWith('/v1/messages')) return 'anthropic-messages';
+  if (p.endsWith('/chat/completions')) return 'openai-chat';
+  if (p.endsWith('/v1/responses')) return 'openai-responses';
+  return null;
+}
+
+/** The provider name of an API. */
+export const providerOf = (api: LlmApi): string => PROVIDER[api];
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const obj = (v: unknown): Record<string, any> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : {});
+
+const idOf = (v: unknown): { id?: string } => (typeof v === 'string' ? { id: v } : {});
+
+function parseArgs(text: unknown): unknown {
+  if (typeof text !== 'string') return text ?? {};
+  try { return JSON.parse(text); } catch { return { _raw: text }; }
+}
+
+function toolNames(api: LlmApi, body: Record<string, any>): string[] {
+  return arr(body.tools).map((t) => {
+    const tool = obj(t);
+    return str(tool.name) ?? str(obj(tool.function).name) ?? str(tool.type) ?? '';
+  }).filter(Boolean);
+}
+
+/** Tool calls the model made, from a (non-streamed) response body. */
+function responseToolCalls(api: LlmApi, body: Record<string, any>): ToolCallFact[] {
+  if (api === 'anthropic-messages') {
+    return arr(body.content).map(obj).filter((b) => b.type === 'tool_use' || b.type === 'server_tool_use')
+      .map((b) => ({ ...idOf(b.id), name: str(b.name) ?? '', input: b.input ?? {} }));
+  }
+  if (api === 'openai-chat') {
+    return arr(body.choices).flatMap((c) => arr(obj(obj(c).message).tool_calls)).map(obj)
+      .map((t) => ({ ...idOf(t.id), name: str(obj(t.function).name) ?? '', input: parseArgs(obj(t.function).arguments) }));
+  }
+  return arr(body.output).map(obj).filter((o) => o.type === 'function_call')
+    .map((o) => ({ ...idOf(o.call_id ?? o.id), name: str(o.name) ?? '', input: parseArgs(o.arguments) }));
+}
+
+/**
+ * LLM facts of a parsed request or response body. Request tool calls are empty: the calls in the
+ * conversation history were decided when the model made them (response and tool_call phases).
+ *
+ * @example
+ * extractFacts('anthropic-messages', 'request', { model: 'claude-x', tools: [{ name: 'run_sql' }] });
+ */
+export function extractFacts(api: LlmApi, direction: 'request' | 'response', body: unknown): LlmFactsInput {
+  const b = obj(body);
+  return {
+    provider: providerOf(api),
+    model: str(b.model),
+    stream: b.stream === true,
+    tools: direction === 'request' ? toolNames(api, b) : [],
+    tool_calls: direction === 'response' ? responseToolCalls(api, b) : [],
+  };
+}

@@ -1,0 +1,121 @@
+/** @module pipeline/response — the response phase: decide at headers, decode (capped), mask JSON/SSE while streaming, hold tool calls. */
+import { performance } from 'node:perf_hooks';
+import { SluiceError, isSluiceError } from '../errors.js';
+import { createDecoder, parseEncodings, type ByteSink } from './decode.js';
+import type { Exchange } from './exchange.js';
+import { headerValue, normalizeHeaders, reframe, type HeaderMap } from './headers.js';
+import { inspectBody, maskFor, maskPredicate } from './inspect.js';
+import { extractFacts } from './llm.js';
+import { MaskPipe, onceSink } from './mask-pipe.js';
+import type { StreamMasker, ToolVerdict } from './seams.js';
+import type { Decision, ToolCallFact } from './types.js';
+
+/** Status and headers of a response, as the adapter received them. */
+export interface ResponseMeta { status: number; headers: HeaderMap; method?: string }
+
+/** The guarded response: rewritten headers, and a body to write chunks into (output reaches the sink). */
+export interface GuardedResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  /** False when the body passes through untouched (not JSON or SSE, or no body). */
+  inspected: boolean;
+  write(chunk: Uint8Array): void;
+  end(): void;
+  /** Abort with an error (e.g. the upstream failed); the sink's error is called. */
+  abort(err: unknown): void;
+}
+
+type Kind = 'sse' | 'json' | 'other';
+
+function kindOf(contentType: string | undefined, status: number, method: string | undefined): Kind {
+  if (status === 204 || status === 304 || method === 'HEAD' || contentType === undefined) return 'other';
+  if (/^text\/event-stream\b/i.test(contentType)) return 'sse';
+  return /[/+]json\b/i.test(contentType) ? 'json' : 'other';
+}
+
+/** Decide one tool call (phase 'tool_call'); a deny or refused approval becomes a refusal verdict. */
+async function decideToolCall(exchange: Exchange, call: ToolCallFact, status: number): Promise<ToolVerdict> {
+  const llm = { ...(exchange.llm ?? { provider: 'unknown', model: null, stream: false, tools: [] }), tool_calls: [call] };
+  try {
+    await exchange.decide('tool_call', { status, findings: [], llm, bytes: 0, truncated: false });
+    return { allow: true };
+  } catch (err) {
+    if (isSluiceError(err) && /^SLUICE_ERR_(DENIED|APPROVAL_)/.test(err.code)) return { allow: false, reason: err.message };
+    throw err;
+  }
+}
+
+/** A model provider's JSON response, buffered (capped) so its tool calls are decided before anything is released. */
+function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: number): StreamMasker {
+  const { core } = exchange;
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  return {
+    write(chunk) {
+      size += chunk.length;
+      if (size > core.opts.limits.responseBytes) throw new SluiceError('SLUICE_ERR_BODY_TOO_LARGE', `response over ${core.opts.limits.responseBytes} bytes`);
+      parts.push(chunk);
+      return new Uint8Array(0);
+    },
+    async end() {
+      const body = Buffer.concat(parts, size);
+      const inspection = inspectBody(core, body, true);
+      const facts = extractFacts(exchange.api!, 'response', JSON.parse(body.toString('utf8')));
+      for (const call of facts.tool_calls) {
+        const verdict = await decideToolCall(exchange, call, status);
+        if (!verdict.allow) {
+          throw new SluiceError('SLUICE_ERR_DENIED', `tool call ${call.name} refused: ${verdict.reason}`, { details: { phase: 'tool_call', tool: call.name, status: 403 } });
+        }
+      }
+      const spans = maskFor(decision, inspection.spans);
+      return spans.length ? core.stream.applyMasks(body, spans, { placeholder: core.opts.placeholder }) : body;
+    },
+  };
+}
+
+function createMasker(exchange: Exchange, kind: Kind, decision: Decision, status: number): StreamMasker {
+  const { opts, stream } = exchange.core;
+  const base = { scanner: opts.scanner, shouldMask: maskPredicate(decision), placeholder: opts.placeholder, limits: { maxDepth: opts.limits.depth } };
+  if (kind === 'sse') {
+    return stream.createSseMasker({ ...base, provider: exchange.llm?.provider ?? null, onToolCall: (call) => decideToolCall(exchange, call, status) });
+  }
+  if (exchange.api) return bufferedLlmMasker(exchange, decision, status);
+  return stream.createJsonMasker(base);
+}
+
+/**
+ * Run the response phase at headers time. Throws a coded SluiceError when the response must not reach the caller
+ * (denied, unsupported or stacked encodings); later failures (bombs, malformed bodies, refused tool calls) reach
+ * `sink.error` and nothing further is emitted.
+ *
+ * @example
+ * const res = await guardResponse(exchange, { status: 200, headers }, { data: send, end: finish, error: fail });
+ * res.write(chunk); res.end();
+ */
+export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink: ByteSink): Promise<GuardedResponse> {
+  const t0 = performance.now();
+  const headers = normalizeHeaders(meta.headers);
+  const kind = kindOf(headerValue(headers, 'content-type'), meta.status, meta.method ?? exchange.http.method);
+  const declared = Number(headerValue(headers, 'content-length') ?? 0) || 0;
+  const llm = exchange.llm ? { ...exchange.llm, tool_calls: [] } : null;
+  const decision = await exchange.decide('response', {
+    status: meta.status, findings: [], llm, bytes: declared, truncated: false, timings: { total: performance.now() - t0 },
+  });
+  const out = onceSink(sink);
+  if (kind === 'other') {
+    return { status: meta.status, headers, inspected: false, write: (c) => out.data(c), end: () => out.end(), abort: (e) => out.error(e as SluiceError) };
+  }
+  const encodings = parseEncodings(headers['content-encoding'], exchange.core.opts.limits.decode);
+  const pipe = new MaskPipe(createMasker(exchange, kind, decision, meta.status), out);
+  const decoder = encodings.length
+    ? createDecoder(encodings, exchange.core.opts.limits.decode, { data: (c) => pipe.write(c), end: () => pipe.end(), error: (e) => pipe.fail(e) })
+    : null;
+  return {
+    status: meta.status,
+    headers: reframe(headers, { decoded: encodings.length > 0 }),
+    inspected: true,
+    write: decoder ? (c) => decoder.write(c) : (c) => pipe.write(c),
+    end: decoder ? () => decoder.end() : () => pipe.end(),
+    abort: (e) => pipe.fail(e),
+  };
+}
