@@ -10,6 +10,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   // stream
   // scan
   // identity / approval / audit
+  identity: () => import('./identity.js'),
   // pipeline
 };
 
