@@ -1,0 +1,113 @@
+// @module native/database — a compiled libhs database: block scans (raw, ranges, segments), streams, serialize.
+#include "sluice_hs.h"
+
+namespace sluice {
+
+Napi::Function Database::Init(Napi::Env env) {
+  return DefineClass(env, "Database",
+                     {
+                         InstanceMethod<&Database::Scan>("scan"),
+                         InstanceMethod<&Database::ScanRanges>("scanRanges"),
+                         InstanceMethod<&Database::ScanSegments>("scanSegments"),
+                         InstanceMethod<&Database::OpenStream>("openStream"),
+                         InstanceMethod<&Database::Serialize>("serialize"),
+                         InstanceAccessor<&Database::GetMode>("mode"),
+                         InstanceAccessor<&Database::GetSize>("size"),
+                     });
+}
+
+Database::Database(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Database>(info) {
+  // Instances are made by compile()/deserialize() through Database::Wrap; a bare `new` has no database.
+  if (info.Length() != 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(info.Env(), "Database is created by compile() or deserialize()");
+  }
+  auto* handle = info[0].As<Napi::External<std::shared_ptr<DatabaseHandle>>>().Data();
+  handle_ = *handle;
+}
+
+Napi::Object Database::Wrap(Napi::Env env, std::shared_ptr<DatabaseHandle> handle) {
+  EnsureScratch(env, handle->db);
+  auto external = Napi::External<std::shared_ptr<DatabaseHandle>>::New(env, &handle);
+  return GetData(env)->databaseCtor.New({external});  // the constructor copies the shared_ptr
+}
+
+void Database::RequireBlock(Napi::Env env) const {
+  if (handle_->stream) throw Napi::Error::New(env, "this database was compiled for stream mode");
+}
+
+Napi::Value Database::ScanBlock(const Napi::CallbackInfo& info, bool raw) {
+  Napi::Env env = info.Env();
+  RequireBlock(env);
+  const char* data;
+  size_t length;
+  BorrowBytes(env, info[0], "bytes", &data, &length);
+  if (length > UINT_MAX) throw Napi::RangeError::New(env, "bytes longer than 4 GiB");
+  Collector collector(*handle_, raw, false);
+  hs_error_t rc = hs_scan(handle_->db, data, static_cast<unsigned int>(length), 0, GetData(env)->scratch,
+                          Collector::OnMatch, &collector);
+  if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
+  return collector.ToArray(env);
+}
+
+// scan(bytes) => Uint32Array [id, end, id, end, …] — every end offset libhs reports.
+Napi::Value Database::Scan(const Napi::CallbackInfo& info) { return ScanBlock(info, true); }
+
+// scanRanges(bytes) => Uint32Array [id, firstEnd, lastEnd, …] — nearby ends of one id merged.
+Napi::Value Database::ScanRanges(const Napi::CallbackInfo& info) { return ScanBlock(info, false); }
+
+// scanSegments(bytes, bounds: Uint32Array [s0, e0, s1, e1, …], count) =>
+// Uint32Array [id, firstEnd, lastEnd, segment, …] with buffer-absolute offsets; each segment scanned alone.
+Napi::Value Database::ScanSegments(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireBlock(env);
+  const char* data;
+  size_t length;
+  BorrowBytes(env, info[0], "bytes", &data, &length);
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "bounds must be a Uint32Array");
+  }
+  Napi::Uint32Array bounds = info[1].As<Napi::Uint32Array>();
+  uint32_t count = info[2].As<Napi::Number>().Uint32Value();
+  if (static_cast<size_t>(count) * 2 > bounds.ElementLength()) throw Napi::RangeError::New(env, "count exceeds bounds");
+  hs_scratch_t* scratch = GetData(env)->scratch;
+  Collector collector(*handle_, false, true);
+  for (uint32_t i = 0; i < count; i++) {
+    uint32_t start = bounds[2 * i];
+    uint32_t end = bounds[2 * i + 1];
+    if (start > end || end > length) throw Napi::RangeError::New(env, "segment " + std::to_string(i) + " out of range");
+    if (start == end) continue;
+    collector.BeginSegment(start, i);
+    hs_error_t rc = hs_scan(handle_->db, data + start, end - start, 0, scratch, Collector::OnMatch, &collector);
+    if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
+  }
+  return collector.ToArray(env);
+}
+
+Napi::Value Database::OpenStream(const Napi::CallbackInfo& info) {
+  if (!handle_->stream) throw Napi::Error::New(info.Env(), "this database was compiled for block mode");
+  return GetData(info.Env())->streamCtor.New({Value()});
+}
+
+// serialize() => Buffer, for an on-disk cache (deserialize checks the platform).
+Napi::Value Database::Serialize(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  char* bytes = nullptr;
+  size_t length = 0;
+  hs_error_t rc = hs_serialize_database(handle_->db, &bytes, &length);
+  if (rc != HS_SUCCESS) ThrowHs(env, "hs_serialize_database", rc);
+  Napi::Buffer<char> out = Napi::Buffer<char>::Copy(env, bytes, length);
+  free(bytes);  // libhs uses the default misc allocator (malloc)
+  return out;
+}
+
+Napi::Value Database::GetMode(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), handle_->stream ? "stream" : "block");
+}
+
+Napi::Value Database::GetSize(const Napi::CallbackInfo& info) {
+  size_t size = 0;
+  hs_database_size(handle_->db, &size);
+  return Napi::Number::New(info.Env(), static_cast<double>(size));
+}
+
+}  // namespace sluice

@@ -1,0 +1,101 @@
+// @module native/sluice_hs — shared declarations of the libhs (Vectorscan/Hyperscan) Node-API binding.
+#pragma once
+
+#include <napi.h>
+#include <hs.h>
+
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace sluice {
+
+// Per-environment (so per-thread) state, stored with napi_set_instance_data.
+// One scratch per thread, grown with hs_alloc_scratch for every database built in this thread.
+struct AddonData {
+  hs_scratch_t* scratch = nullptr;
+  Napi::FunctionReference databaseCtor;
+  Napi::FunctionReference streamCtor;
+  ~AddonData() {
+    if (scratch != nullptr) hs_free_scratch(scratch);
+  }
+};
+
+AddonData* GetData(Napi::Env env);
+// Grows this thread's scratch so it fits `db`; throws a JS error on failure.
+void EnsureScratch(Napi::Env env, const hs_database_t* db);
+// Throws a JS Error carrying the libhs status code as `hsCode`.
+[[noreturn]] void ThrowHs(Napi::Env env, const char* what, hs_error_t code);
+// Borrows the bytes of a Buffer / Uint8Array (no copy); throws TypeError otherwise.
+void BorrowBytes(Napi::Env env, const Napi::Value& value, const char* name, const char** data, size_t* length);
+
+// A compiled database shared by its JS wrapper and every stream opened on it.
+struct DatabaseHandle {
+  hs_database_t* db = nullptr;
+  bool stream = false;
+  std::vector<uint32_t> gaps;  // per expression id: end offsets closer than this merge into one range
+  ~DatabaseHandle() {
+    if (db != nullptr) hs_free_database(db);
+  }
+};
+
+// Collects match reports. raw: [id, end]; ranges: [id, firstEnd, lastEnd] (+ segment when withSegment),
+// where ends of one id closer than gaps[id] merge into one range.
+class Collector {
+ public:
+  Collector(const DatabaseHandle& handle, bool raw, bool withSegment);
+  void BeginSegment(uint64_t base, uint32_t segment);
+  Napi::Uint32Array ToArray(Napi::Env env) const;
+  static int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void* ctx);
+
+ private:
+  void Add(unsigned int id, uint64_t end);
+  const DatabaseHandle& handle_;
+  bool raw_;
+  bool withSegment_;
+  uint64_t base_ = 0;
+  uint32_t segment_ = 0;
+  uint32_t generation_ = 1;
+  std::vector<uint32_t> out_;
+  std::vector<uint32_t> slot_;
+  std::vector<uint32_t> slotGeneration_;
+};
+
+class Database : public Napi::ObjectWrap<Database> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  static Napi::Object Wrap(Napi::Env env, std::shared_ptr<DatabaseHandle> handle);
+  explicit Database(const Napi::CallbackInfo& info);
+  std::shared_ptr<DatabaseHandle> handle() const { return handle_; }
+
+ private:
+  Napi::Value Scan(const Napi::CallbackInfo& info);
+  Napi::Value ScanRanges(const Napi::CallbackInfo& info);
+  Napi::Value ScanSegments(const Napi::CallbackInfo& info);
+  Napi::Value OpenStream(const Napi::CallbackInfo& info);
+  Napi::Value Serialize(const Napi::CallbackInfo& info);
+  Napi::Value GetMode(const Napi::CallbackInfo& info);
+  Napi::Value GetSize(const Napi::CallbackInfo& info);
+  Napi::Value ScanBlock(const Napi::CallbackInfo& info, bool raw);
+  void RequireBlock(Napi::Env env) const;
+  std::shared_ptr<DatabaseHandle> handle_;
+};
+
+class Stream : public Napi::ObjectWrap<Stream> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit Stream(const Napi::CallbackInfo& info);
+  ~Stream() override;
+
+ private:
+  Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value GetOffset(const Napi::CallbackInfo& info);
+  std::shared_ptr<DatabaseHandle> handle_;
+  hs_stream_t* stream_ = nullptr;
+  uint64_t offset_ = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,162 @@
+/** @module scan/confirm — the shared confirm step: a rule's JS RegExp run in a byte window, plus post-checks. */
+import { SluiceError } from '../errors.js';
+import type { DetectorDefinition, Match } from './scanner.js';
+import { toJsSource } from './pattern.js';
+import { runValidator } from './validators.js';
+
+/** A detector prepared for confirming: its JS RegExp and post-check settings, built once. */
+export interface CompiledRule {
+  readonly index: number;
+  readonly def: DetectorDefinition;
+  /** Global RegExp over latin1 text (`d` flag only when a secret group must be located). */
+  readonly regex: RegExp;
+  readonly maxLength: number;
+  readonly before: RegExp | null;
+  readonly after: RegExp | null;
+  readonly contextWords: readonly string[];
+  readonly contextWindow: number;
+  /** Lowercase keywords; every match contains one (the JS engine's prefilter relies on it). */
+  readonly keywords: readonly string[];
+}
+
+/** latin1-decoded bytes [base, base + text.length) of the scanned data (1 char = 1 byte). */
+export interface TextWindow {
+  text: string;
+  base: number;
+}
+
+function invalid(def: DetectorDefinition, why: string): SluiceError {
+  return new SluiceError('SLUICE_ERR_DETECTOR_INVALID', `${def.id}: ${why}`, { details: { detector: def.id } });
+}
+
+/**
+ * Prepare one detector; throws SLUICE_ERR_DETECTOR_INVALID / _COMPILE for settings the engines cannot honour.
+ *
+ * @example
+ * const rule = compileRule(def, 0);
+ */
+export function compileRule(def: DetectorDefinition, index: number): CompiledRule {
+  if (!Number.isInteger(def.maxLength) || def.maxLength < 1 || def.maxLength > 65536) throw invalid(def, 'maxLength must be 1..65536');
+  let source: string;
+  let regex: RegExp;
+  try {
+    source = toJsSource(def.pattern);
+    regex = new RegExp(source, `g${def.caseless ? 'i' : ''}${def.secretGroup === undefined ? '' : 'd'}`);
+  } catch (err) {
+    if (err instanceof SluiceError) throw new SluiceError(err.code, `${def.id}: ${err.message}`, { details: { detector: def.id } });
+    throw new SluiceError('SLUICE_ERR_DETECTOR_COMPILE', `${def.id}: ${(err as Error).message}`, { details: { detector: def.id }, cause: err });
+  }
+  const probe = new RegExp(`${source}|`).exec('')!;
+  if (new RegExp(source).test('')) throw invalid(def, 'the pattern can match an empty string');
+  const group = def.secretGroup;
+  if (typeof group === 'number' && (!Number.isInteger(group) || group < 0 || group >= probe.length)) throw invalid(def, `no capture group ${group}`);
+  if (typeof group === 'string' && !(probe.groups && group in probe.groups)) throw invalid(def, `no capture group named ${group}`);
+  const charClass = (body: string | undefined) => {
+    if (!body) return null;
+    try {
+      return new RegExp(`[${body}]`);
+    } catch {
+      throw invalid(def, `bad boundary class [${body}]`);
+    }
+  };
+  return {
+    index, def, regex, maxLength: def.maxLength,
+    before: charClass(def.boundary?.before),
+    after: charClass(def.boundary?.after),
+    contextWords: (def.context?.words ?? []).map((w) => w.toLowerCase()),
+    contextWindow: def.context ? Math.max(0, def.context.window) : 0,
+    keywords: [...new Set(def.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))],
+  };
+}
+
+/** Shannon entropy in bits per character. */
+export function shannonEntropy(text: string): number {
+  if (text.length === 0) return 0;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < text.length; i++) counts.set(text.charCodeAt(i), (counts.get(text.charCodeAt(i)) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+function charAt(win: TextWindow, position: number, lo: number, hi: number): string {
+  if (position < lo || position >= hi || position < win.base) return '';
+  return win.text.charAt(position - win.base);
+}
+
+/**
+ * Run `rule` over absolute byte range [from, to) (clipped to [lo, hi), the segment or stream bounds) and push
+ * confirmed matches to `out`. With `stopAt` (stream mode: bytes known so far), a match that could still change
+ * when more bytes arrive (start + maxLength ≥ stopAt) is not reported. Returns where a later call must resume.
+ *
+ * @example
+ * const resume = confirmRange(rule, { text, base: 0 }, 0, text.length, 0, text.length, out);
+ */
+export function confirmRange(
+  rule: CompiledRule, win: TextWindow, from: number, to: number, lo: number, hi: number,
+  out: Match[], segment?: number, stopAt?: number,
+): number {
+  const sliceStart = Math.max(lo, from - 1, win.base);
+  const sliceEnd = Math.min(hi, to, win.base + win.text.length);
+  if (sliceEnd <= from) return stopAt === undefined ? Math.max(from, sliceEnd) : Math.max(from, Math.min(sliceEnd, stopAt - rule.maxLength));
+  const text = win.text.slice(sliceStart - win.base, sliceEnd - win.base);
+  const regex = rule.regex;
+  let next = from; // where the global scan stands: the end of the last consumed match
+  regex.lastIndex = Math.max(0, from - sliceStart);
+  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+    const start = sliceStart + m.index;
+    const end = start + m[0].length;
+    if (stopAt !== undefined && start + rule.maxLength >= stopAt) return start;
+    next = end;
+    if (end === start) {
+      regex.lastIndex = m.index + 1;
+      next = start + 1;
+      continue;
+    }
+    if ((rule.before && rule.before.test(charAt(win, start - 1, lo, hi))) || (rule.after && rule.after.test(charAt(win, end, lo, hi)))) {
+      regex.lastIndex = m.index + 1; // like a failed lookaround: try the next start
+      next = start + 1;
+      continue;
+    }
+    const found = postCheck(rule, win, m, sliceStart, start, end, segment);
+    if (found) out.push(found);
+  }
+  return stopAt === undefined ? sliceEnd : Math.max(next, Math.min(sliceEnd, stopAt - rule.maxLength));
+}
+
+function postCheck(
+  rule: CompiledRule, win: TextWindow, m: RegExpExecArray, sliceStart: number, start: number, end: number, segment?: number,
+): Match | null {
+  const def = rule.def;
+  let spanStart = start;
+  let spanEnd = end;
+  if (def.secretGroup !== undefined && m.indices) {
+    const span = typeof def.secretGroup === 'number' ? m.indices[def.secretGroup] : m.indices.groups?.[def.secretGroup];
+    if (span && span[1] > span[0]) [spanStart, spanEnd] = [sliceStart + span[0], sliceStart + span[1]];
+  }
+  const secret = win.text.slice(spanStart - win.base, spanEnd - win.base);
+  if (def.entropy !== undefined && shannonEntropy(secret) < def.entropy) return null;
+  if (def.validator !== undefined && !runValidator(def.validator, asUtf8(secret))) return null;
+  let confidence = def.confidence;
+  if (rule.contextWords.length > 0 && def.context) {
+    const from = Math.max(win.base, start - rule.contextWindow);
+    const before = win.text.slice(from - win.base, start - win.base).toLowerCase();
+    if (rule.contextWords.some((w) => before.includes(w))) confidence += def.context.boost;
+  }
+  confidence = Math.min(1, Math.max(0, confidence));
+  if (def.minConfidence !== undefined && confidence < def.minConfidence) return null;
+  const match: Match = { rule: rule.index, detector: def.id, category: def.category, start: spanStart, end: spanEnd, confidence };
+  if (segment !== undefined) match.segment = segment;
+  return match;
+}
+
+// eslint-disable-next-line no-control-regex
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** Validators see real text: re-decode latin1 chars as UTF-8 when the secret holds non-ASCII bytes. */
+function asUtf8(latin1: string): string {
+  return NON_ASCII.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
+}

@@ -1,0 +1,140 @@
+/** @module scan/hyperscan — the native Scanner: libhs finds candidate end offsets, the JS confirm step extracts spans. */
+import { SluiceError } from '../errors.js';
+import type { DetectorDefinition, Match, Scanner, ScanStream } from './scanner.js';
+import { confirmRange, type CompiledRule } from './confirm.js';
+import { ConfirmState, sortMatches } from './confirm-stream.js';
+import { cachedCompile, type DatabaseSpec } from './cache.js';
+import { fieldMatcher } from './fields.js';
+import type { NativeBinding, NativeDatabase } from './native.js';
+
+/** Options of the native engine. */
+export interface NativeScannerOptions {
+  /** Directory for serialized databases (default: env SLUICE_CACHE_DIR, else memory only). */
+  cacheDir?: string;
+}
+
+/**
+ * Build the native scanner. Every pattern is compiled by libhs (block mode now, stream mode on first
+ * `openStream`); a pattern libhs rejects, or one that can match more than `maxLength` bytes, throws
+ * SLUICE_ERR_DETECTOR_COMPILE / SLUICE_ERR_DETECTOR_INVALID naming the detector.
+ *
+ * @example
+ * const scanner = createNativeScanner(loadNativeOrThrow(), rules, detectors);
+ * scanner.scan(Buffer.from('token ghp_…'));
+ */
+export function createNativeScanner(
+  binding: NativeBinding, rules: readonly CompiledRule[], detectors: readonly DetectorDefinition[], options: NativeScannerOptions = {},
+): Scanner {
+  const spec = (mode: 'block' | 'stream'): DatabaseSpec => ({
+    patterns: detectors.map((d) => d.pattern),
+    flags: Uint32Array.from(detectors, (d) => (d.caseless ? binding.FLAGS.CASELESS : 0)),
+    gaps: Uint32Array.from(rules, (r) => r.maxLength),
+    mode,
+  });
+  checkWidths(binding, rules);
+  const block = compile(binding, spec('block'), detectors, options.cacheDir);
+  let streamDb: NativeDatabase | undefined;
+  const forField = fieldMatcher(detectors);
+
+  return {
+    engine: 'native',
+    detectors,
+    scan(bytes: Uint8Array): Match[] {
+      const ranges = run(() => block.scanRanges(bytes));
+      return ranges.length === 0 ? [] : confirmRanges(rules, bytes, ranges, 3, null);
+    },
+    scanSegments(bytes: Uint8Array, bounds: Uint32Array, count: number): Match[] {
+      const ranges = run(() => block.scanSegments(bytes, bounds, count));
+      return ranges.length === 0 ? [] : confirmRanges(rules, bytes, ranges, 4, bounds);
+    },
+    openStream(): ScanStream {
+      streamDb ??= compile(binding, spec('stream'), detectors, options.cacheDir);
+      return nativeStream(streamDb, rules);
+    },
+    detectorsForField: forField,
+  };
+}
+
+function run(scan: () => Uint32Array): Uint32Array {
+  try {
+    return scan();
+  } catch (err) {
+    throw new SluiceError('SLUICE_ERR_SCAN', (err as Error).message, { cause: err });
+  }
+}
+
+function compile(binding: NativeBinding, spec: DatabaseSpec, detectors: readonly DetectorDefinition[], cacheDir?: string): NativeDatabase {
+  try {
+    return cachedCompile(binding, spec, cacheDir);
+  } catch (err) {
+    const index = (err as { expression?: number }).expression ?? -1;
+    const id = detectors[index]?.id ?? '(database)';
+    throw new SluiceError('SLUICE_ERR_DETECTOR_COMPILE', `${id}: libhs: ${(err as Error).message}`, {
+      details: { detector: id, expression: index },
+      cause: err,
+    });
+  }
+}
+
+/** libhs knows each pattern's widest match; the confirm window (maxLength) must cover it. */
+function checkWidths(binding: NativeBinding, rules: readonly CompiledRule[]): void {
+  for (const rule of rules) {
+    let maxWidth: number | null;
+    try {
+      maxWidth = binding.expressionInfo(rule.def.pattern, rule.def.caseless ? binding.FLAGS.CASELESS : 0).maxWidth;
+    } catch (err) {
+      throw new SluiceError('SLUICE_ERR_DETECTOR_COMPILE', `${rule.def.id}: libhs: ${(err as Error).message}`, { details: { detector: rule.def.id }, cause: err });
+    }
+    if (maxWidth === null || maxWidth > rule.maxLength) {
+      const width = maxWidth === null ? 'unbounded' : `${maxWidth} bytes`;
+      throw new SluiceError('SLUICE_ERR_DETECTOR_INVALID', `${rule.def.id}: the pattern can match ${width}, more than maxLength ${rule.maxLength}`, {
+        details: { detector: rule.def.id },
+      });
+    }
+  }
+}
+
+/** Confirm libhs ranges [id, firstEnd, lastEnd(, segment)] in windows of each rule's maxLength. */
+function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, ranges: Uint32Array, width: 3 | 4, bounds: Uint32Array | null): Match[] {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out: Match[] = [];
+  for (let i = 0; i < ranges.length; i += width) {
+    const rule = rules[ranges[i]!]!;
+    const first = ranges[i + 1]!;
+    const last = ranges[i + 2]!;
+    const segment = width === 4 ? ranges[i + 3]! : undefined;
+    const lo = bounds && segment !== undefined ? bounds[2 * segment]! : 0;
+    const hi = bounds && segment !== undefined ? bounds[2 * segment + 1]! : bytes.length;
+    const from = Math.max(lo, first - rule.maxLength);
+    const to = Math.min(hi, last + 1);
+    const base = Math.max(0, from - 2 - rule.contextWindow);
+    confirmRange(rule, { text: view.toString('latin1', base, to), base }, from, to, lo, hi, out, segment);
+  }
+  return sortMatches(out);
+}
+
+function nativeStream(db: NativeDatabase, rules: readonly CompiledRule[]): ScanStream {
+  const stream = db.openStream();
+  const state = new ConfirmState(rules);
+  let ended = false;
+  const mark = (ranges: Uint32Array) => {
+    for (let i = 0; i < ranges.length; i += 3) {
+      const rule = rules[ranges[i]!]!;
+      state.mark(rule.index, ranges[i + 1]! - rule.maxLength, ranges[i + 2]! + rule.maxLength);
+    }
+  };
+  return {
+    write(chunk: Uint8Array): Match[] {
+      if (ended) throw new SluiceError('SLUICE_ERR_SCAN', 'write after end of stream');
+      mark(run(() => stream.write(chunk)));
+      state.append(chunk);
+      return state.confirm(false);
+    },
+    end(): Match[] {
+      if (ended) return [];
+      ended = true;
+      mark(run(() => stream.close()));
+      return state.confirm(true);
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/** @module scan/native — loads the libhs binding (engine/native/build/Release/sluice_hs.node), never throwing. */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, resolve } from 'node:path';
+
+/** A compiled libhs database (see engine/native/src/database.cc). */
+export interface NativeDatabase {
+  readonly mode: 'block' | 'stream';
+  /** Compiled size in bytes. */
+  readonly size: number;
+  /** Every end offset libhs reports: [id, end, id, end, …]. */
+  scan(bytes: Uint8Array): Uint32Array;
+  /** Ends of one id closer than its gap merged: [id, firstEnd, lastEnd, …]. */
+  scanRanges(bytes: Uint8Array): Uint32Array;
+  /** Each [start, end) segment scanned alone: [id, firstEnd, lastEnd, segment, …], buffer-absolute. */
+  scanSegments(bytes: Uint8Array, bounds: Uint32Array, count: number): Uint32Array;
+  openStream(): NativeStream;
+  serialize(): Buffer;
+}
+
+/** A libhs stream; ends are absolute over the whole stream. */
+export interface NativeStream {
+  readonly offset: number;
+  /** [id, firstEnd, lastEnd, …] reported while scanning this chunk. */
+  write(chunk: Uint8Array): Uint32Array;
+  /** End-of-data reports; the stream is unusable afterwards. */
+  close(): Uint32Array;
+}
+
+/** The binding's exports. */
+export interface NativeBinding {
+  readonly version: string;
+  readonly FLAGS: Readonly<Record<'CASELESS' | 'DOTALL' | 'MULTILINE' | 'SINGLEMATCH' | 'UTF8' | 'PREFILTER', number>>;
+  /** Throws an Error with `expression` (index of the bad pattern) when a pattern is rejected. */
+  compile(patterns: string[], flags: Uint32Array, mode: 'block' | 'stream', gaps: Uint32Array): NativeDatabase;
+  deserialize(bytes: Uint8Array, mode: 'block' | 'stream', gaps: Uint32Array): NativeDatabase;
+  expressionInfo(pattern: string, flags: number): { minWidth: number; maxWidth: number | null };
+}
+
+/** The outcome of loading the binding: the binding, or why it is unavailable. */
+export type NativeLoad =
+  | { ok: true; binding: NativeBinding; path: string; libhs: string }
+  | { ok: false; path: string; reason: string };
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Where the addon is looked for: env SLUICE_NATIVE_PATH, else engine/native/build/Release/sluice_hs.node
+ * (resolved from this file, also when running from dist/).
+ *
+ * @example
+ * nativeModulePath() // '/app/engine/native/build/Release/sluice_hs.node'
+ */
+export function nativeModulePath(): string {
+  const override = process.env.SLUICE_NATIVE_PATH;
+  if (override) return resolve(override);
+  const relative = 'native/build/Release/sluice_hs.node';
+  const fromSource = resolve(here, '..', relative);
+  if (existsSync(fromSource)) return fromSource;
+  return resolve(here, '..', '..', '..', 'engine', relative); // dist/engine/scan → engine/native
+}
+
+let cached: NativeLoad | undefined;
+let cachedPath: string | undefined;
+
+/**
+ * Loads the binding once per path; any failure (missing file, missing libhs.so.5, unsupported CPU)
+ * becomes `{ ok: false, reason }`.
+ *
+ * @example
+ * const native = loadNative();
+ * if (!native.ok) console.log('JS scanner, because', native.reason);
+ */
+export function loadNative(): NativeLoad {
+  const path = nativeModulePath();
+  if (cached && cachedPath === path) return cached;
+  cachedPath = path;
+  cached = tryLoad(path);
+  return cached;
+}
+
+function tryLoad(path: string): NativeLoad {
+  if (!existsSync(path)) return { ok: false, path, reason: `native addon not built (${path} is missing; run make native)` };
+  try {
+    const binding = createRequire(import.meta.url)(path) as NativeBinding;
+    return { ok: true, binding, path, libhs: binding.version.trim().split(/\s+/)[0] ?? binding.version };
+  } catch (err) {
+    const message = (err as Error)?.message ?? String(err);
+    return { ok: false, path, reason: `native addon failed to load: ${message.split('\n')[0]}` };
+  }
+}
