@@ -141,7 +141,7 @@ export class JsonTokenizer {
   private readonly kinds: Uint8Array;
   private readonly indexes: Int32Array;
   /** Key arena: keys of the current path, raw bytes, stacked by depth. */
-  private keyArena = new Uint8Array(256);
+  private keyArena: Buffer = Buffer.alloc(256);
   private readonly keyBegin: Int32Array;
   private readonly keyEnd: Int32Array;
   private readonly keyEscaped: Uint8Array;
@@ -201,6 +201,40 @@ export class JsonTokenizer {
     return this.keyArena.subarray(this.keyBegin[d], this.keyEnd[d]);
   }
 
+  /** Raw text of the innermost key (latin1 of its bytes: a cheap cache key, not the decoded key). */
+  keyRaw(): string {
+    const d = this.depth;
+    return this.keyArena.latin1Slice(this.keyBegin[d]!, this.keyEnd[d]!);
+  }
+
+  /**
+   * Copy the complete parser state into `other` (same limits), so it can re-read the next chunk
+   * with a different visitor (e.g. to materialise pointers only when a chunk had findings).
+   */
+  copyStateTo(other: JsonTokenizer): void {
+    const d = this.depth;
+    other.base = this.base;
+    other.state = this.state;
+    other.depth = d;
+    other.kinds.set(this.kinds.subarray(0, d + 1));
+    other.indexes.set(this.indexes.subarray(0, d + 1));
+    other.keyBegin.set(this.keyBegin.subarray(0, d + 1));
+    other.keyEnd.set(this.keyEnd.subarray(0, d + 1));
+    other.keyEscaped.set(this.keyEscaped.subarray(0, d + 1));
+    const used = this.keyEnd[d]!;
+    if (other.keyArena.length < used) other.keyArena = Buffer.alloc(this.keyArena.length);
+    this.keyArena.copy(other.keyArena, 0, 0, used);
+    other.strStart = this.strStart;
+    other.strIsKey = this.strIsKey;
+    other.strEscaped = this.strEscaped;
+    other.tokStart = this.tokStart;
+    other.literal = this.literal;
+    other.litPos = this.litPos;
+    other.litKind = this.litKind;
+    other.failure = this.failure;
+    other.sawValue = this.sawValue;
+  }
+
   /** True when the innermost key contains escapes. */
   keyHasEscapes(): boolean {
     return this.keyEscaped[this.depth] === 1;
@@ -248,7 +282,7 @@ export class JsonTokenizer {
     const at = this.keyEnd[d]!;
     const need = at + (to - from);
     if (need > this.keyArena.length) {
-      const grown = new Uint8Array(Math.max(need, this.keyArena.length * 2));
+      const grown = Buffer.alloc(Math.max(need, this.keyArena.length * 2));
       grown.set(this.keyArena.subarray(0, at));
       this.keyArena = grown;
     }

@@ -1,0 +1,157 @@
+/** @module stream/detect — collects the string values of a buffer and scans them in one batched engine call per buffer. */
+import type { Scanner } from '../scan/scanner.js';
+import { DecodeArena } from './escapes.js';
+
+/** A detection before pointers are known: raw byte range in the source buffer, the string value's ordinal, the rule. */
+export interface RawHit {
+  start: number;
+  end: number;
+  ordinal: number;
+  rule: number;
+}
+
+function grow(a: Uint32Array, need: number): Uint32Array {
+  if (need <= a.length) return a;
+  const b = new Uint32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * String values of one source buffer waiting for detection. Plain values are scanned in place;
+ * values with escapes are decoded into an arena first and matches are mapped back to raw bytes.
+ *
+ * @example
+ * const batch = new SegmentBatch(scanner); batch.add(buf, 10, 30, 0, false); const hits = batch.scan(buf);
+ */
+export class SegmentBatch {
+  private bounds = new Uint32Array(256);
+  private ordinals = new Uint32Array(128);
+  private count = 0;
+  private escBounds = new Uint32Array(32);
+  private escRaw = new Uint32Array(32);
+  private escOrdinals = new Uint32Array(16);
+  private escCount = 0;
+  private readonly arena = new DecodeArena();
+  /** Whole-value claims by field name (rule per claim). */
+  private claims: number[] = [];
+
+  constructor(private readonly scanner: Scanner) {}
+
+  /** Number of queued values and claims. */
+  get size(): number {
+    return this.count + this.escCount + this.claims.length / 4;
+  }
+
+  /** Queue the raw content buf[start, end) of string value number `ordinal`. */
+  add(buf: Uint8Array, start: number, end: number, ordinal: number, escaped: boolean): void {
+    if (end <= start) return;
+    if (!escaped) {
+      const k = this.count++;
+      if (2 * k + 2 > this.bounds.length) {
+        this.bounds = grow(this.bounds, 2 * k + 2);
+        this.ordinals = grow(this.ordinals, k + 1);
+      }
+      this.bounds[2 * k] = start;
+      this.bounds[2 * k + 1] = end;
+      this.ordinals[k] = ordinal;
+      return;
+    }
+    const k = this.escCount++;
+    this.escBounds = grow(this.escBounds, 2 * k + 2);
+    this.escRaw = grow(this.escRaw, 2 * k + 2);
+    this.escOrdinals = grow(this.escOrdinals, k + 1);
+    const [ds, de] = this.arena.decode(buf, start, end, 0);
+    this.escBounds[2 * k] = ds;
+    this.escBounds[2 * k + 1] = de;
+    this.escRaw[2 * k] = start;
+    this.escRaw[2 * k + 1] = end;
+    this.escOrdinals[k] = ordinal;
+  }
+
+  /** Claim the whole raw content [start, end) of value `ordinal` for `rule` (field-name detectors). */
+  claim(start: number, end: number, ordinal: number, rule: number): void {
+    if (end > start) this.claims.push(start, end, ordinal, rule);
+  }
+
+  /** Scan everything queued (one engine call for plain values, one for escaped ones), then reset. */
+  scan(source: Uint8Array): RawHit[] {
+    const hits: RawHit[] = [];
+    for (let i = 0; i < this.claims.length; i += 4) {
+      hits.push({ start: this.claims[i]!, end: this.claims[i + 1]!, ordinal: this.claims[i + 2]!, rule: this.claims[i + 3]! });
+    }
+    if (this.count > 0) {
+      for (const m of this.scanner.scanSegments(source, this.bounds, this.count)) {
+        if (m.end > m.start) hits.push({ start: m.start, end: m.end, ordinal: this.ordinals[m.segment ?? this.segmentOf(m.start)]!, rule: m.rule });
+      }
+    }
+    if (this.escCount > 0) {
+      const arena = this.arena;
+      for (const m of this.scanner.scanSegments(arena.bytes.subarray(0, arena.length), this.escBounds, this.escCount)) {
+        if (m.end <= m.start) continue;
+        const k = m.segment ?? this.escSegmentOf(m.start);
+        const [start, end] = arena.rawSpan(m.start, m.end, this.escBounds[2 * k + 1]!, this.escRaw[2 * k + 1]!);
+        hits.push({ start, end, ordinal: this.escOrdinals[k]!, rule: m.rule });
+      }
+    }
+    this.reset();
+    return hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
+
+  /** Drop everything queued. */
+  reset(): void {
+    this.count = 0;
+    this.escCount = 0;
+    this.claims.length = 0;
+    this.arena.reset();
+  }
+
+  private segmentOf(offset: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.bounds[2 * mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private escSegmentOf(offset: number): number {
+    let lo = 0;
+    let hi = this.escCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.escBounds[2 * mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+/**
+ * Resolves JSON keys to the field-name detectors that claim their values, with a bounded cache
+ * keyed by the raw key text (so a key is lowercased and matched once).
+ *
+ * @example
+ * const fields = new FieldClaims(scanner); fields.enabled && fields.rulesFor(rawKey, decode);
+ */
+export class FieldClaims {
+  readonly enabled: boolean;
+  private readonly cache = new Map<string, readonly number[]>();
+
+  constructor(private readonly scanner: Scanner) {
+    this.enabled = scanner.detectors.some((d) => (d.fieldNames?.length ?? 0) > 0);
+  }
+
+  /** Rules claiming the value of the key whose raw text is `raw` (`decoded` yields the decoded key on a miss). */
+  rulesFor(raw: string, decoded: () => string): readonly number[] {
+    let rules = this.cache.get(raw);
+    if (rules === undefined) {
+      rules = this.scanner.detectorsForField(decoded().toLowerCase());
+      if (this.cache.size >= 4096) this.cache.clear();
+      this.cache.set(raw, rules);
+    }
+    return rules;
+  }
+}

@@ -1,0 +1,109 @@
+import { describe, it, expect } from 'vitest';
+import { inspectJson } from './inspect.js';
+import { applyMasks, spansForPaths } from './rewriter.js';
+import { testScanner } from './scanner.test-helpers.js';
+
+const AWS = 'AKIAIOSFODNN7EXAMPLE';
+const GH = 'ghp_' + 'a1B2c3D4e5'.repeat(3) + 'ZZZZZZ';
+
+describe('inspectJson + applyMasks', () => {
+  it('finds secrets by detector and pointer and masks them in place', () => {
+    const body = Buffer.from(JSON.stringify({ a: [1, `key ${AWS} and ${AWS}`], b: { 'c/d': GH }, n: 5 }, null, 2));
+    const scanner = testScanner();
+    const r = inspectJson(body, { scanner });
+    expect(scanner.calls).toBe(1); // one batched engine call for all plain values
+    expect(r.findings).toEqual([
+      { detector: 'aws-access-key-id', category: 'secret', path: '/a/1', count: 2 },
+      { detector: 'github-token', category: 'secret', path: '/b/c~1d', count: 1 },
+    ]);
+    expect(body.subarray(r.spans[0]!.start, r.spans[0]!.end).toString()).toBe(AWS);
+    const masked = Buffer.from(applyMasks(body, r.spans)).toString();
+    expect(JSON.parse(masked)).toEqual({ a: [1, 'key [REDACTED:aws-access-key-id] and [REDACTED:aws-access-key-id]'], b: { 'c/d': '[REDACTED:github-token]' }, n: 5 });
+    expect(masked.replace(/\[REDACTED:[a-z-]+\]/g, 'X')).toBe(body.toString().replace(AWS, 'X').replace(AWS, 'X').replace(GH, 'X'));
+  });
+
+  it('returns the very same bytes when nothing is found', () => {
+    const body = Buffer.from('{"x": "nothing here", "y": [true, null, 1e5]}');
+    const r = inspectJson(body, { scanner: testScanner() });
+    expect(r.spans).toEqual([]);
+    expect(applyMasks(body, r.spans)).toBe(body);
+  });
+
+  it('finds escaped secrets and replaces the whole raw escaped span', () => {
+    const raw = '{"t":"x\\u0041KIAIOSFODNN7EXAMPL\\u0045\\n","k\\u0065y":"\\nghp_' + GH.slice(4) + '"}';
+    const body = Buffer.from(raw);
+    const r = inspectJson(body, { scanner: testScanner() });
+    expect(r.findings.map((f) => [f.detector, f.path])).toEqual([['aws-access-key-id', '/t'], ['github-token', '/key']]);
+    const masked = JSON.parse(Buffer.from(applyMasks(body, r.spans)).toString());
+    expect(masked).toEqual({ t: 'x[REDACTED:aws-access-key-id]\n', key: '\n[REDACTED:github-token]' });
+  });
+
+  it('claims whole values by field name (case-insensitive, globs)', () => {
+    const body = Buffer.from('{"user":{"Password":"hunter2","db_secret":"s3","name":"bo"}}');
+    const r = inspectJson(body, { scanner: testScanner() });
+    expect(r.findings.map((f) => f.path)).toEqual(['/user/Password', '/user/db_secret']);
+    expect(JSON.parse(Buffer.from(applyMasks(body, r.spans, { placeholder: '***{detector}***' })).toString())).toEqual({
+      user: { Password: '***password-field***', db_secret: '***password-field***', name: 'bo' },
+    });
+  });
+
+  it('escapes placeholders correctly and supports placeholder functions', () => {
+    const body = Buffer.from(JSON.stringify({ t: AWS }));
+    const r = inspectJson(body, { scanner: testScanner() });
+    const out = Buffer.from(applyMasks(body, r.spans, { placeholder: (d, p) => `"${d}" at ${p}\\` })).toString();
+    expect(JSON.parse(out)).toEqual({ t: '"aws-access-key-id" at /t\\' });
+  });
+
+  it('masks whole values by pointer, wildcards included', () => {
+    const body = Buffer.from('{"metadata":{"user_id":"u-1","n":{"deep":[1,2]}},"messages":[{"content":"a"},{"content":{"x":1}}]}');
+    const spans = spansForPaths(body, ['/metadata/user_id', '/metadata/n', '/messages/*/content']);
+    const out = JSON.parse(Buffer.from(applyMasks(body, spans)).toString());
+    expect(out).toEqual({ metadata: { user_id: '[REDACTED:path]', n: '[REDACTED:path]' }, messages: [{ content: '[REDACTED:path]' }, { content: '[REDACTED:path]' }] });
+  });
+
+  it('throws coded errors on malformed bodies', () => {
+    expect(() => inspectJson(Buffer.from('{"a":1,}'), { scanner: testScanner() })).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_JSON_SYNTAX', details: { offset: 7 } }));
+  });
+});
+
+describe('extractors', () => {
+  it('captures Anthropic model, stream, tools and tool_use blocks', () => {
+    const body = Buffer.from(JSON.stringify({
+      model: 'claude-sonnet-4-5', stream: true, system: 'be nice',
+      tools: [{ name: 'run_sql', input_schema: {} }, { name: 'read_file', input_schema: {} }],
+      messages: [
+        { role: 'user', content: [{ type: 'text', text: 'hi' }] },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: 'run_sql', input: { query: 'DROP TABLE users' } }] },
+      ],
+    }));
+    const { facts } = inspectJson(body, { scanner: testScanner(), extract: true });
+    expect(facts).toEqual({
+      provider: 'anthropic', model: 'claude-sonnet-4-5', stream: true, tools: ['run_sql', 'read_file'],
+      tool_calls: [{ id: 'toolu_1', name: 'run_sql', input: { query: 'DROP TABLE users' } }], truncated: false,
+    });
+  });
+
+  it('captures OpenAI chat tool_calls with parsed arguments, and bounds big inputs', () => {
+    const body = Buffer.from(JSON.stringify({
+      model: 'gpt-4o', tools: [{ type: 'function', function: { name: 'get_weather', parameters: {} } }],
+      messages: [{ role: 'assistant', tool_calls: [
+        { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        { id: 'call_2', type: 'function', function: { name: 'get_weather', arguments: JSON.stringify({ big: 'x'.repeat(300) }) } },
+      ] }],
+    }));
+    const { facts } = inspectJson(body, { scanner: testScanner(), extract: { maxInputBytes: 100 } });
+    expect(facts).toEqual({
+      provider: 'openai', model: 'gpt-4o', stream: null, tools: ['get_weather'],
+      tool_calls: [{ id: 'call_1', name: 'get_weather', input: { city: 'Paris' } }, { id: 'call_2', name: 'get_weather', input: null, truncated: true }],
+      truncated: true,
+    });
+  });
+
+  it('captures OpenAI responses function_call items', () => {
+    const body = Buffer.from(JSON.stringify({ model: 'gpt-4.1', input: [{ type: 'function_call', call_id: 'c1', name: 'ls', arguments: '{"dir":"/"}' }], tools: [{ type: 'function', name: 'ls' }] }));
+    const { facts } = inspectJson(body, { scanner: testScanner(), extract: true });
+    expect(facts?.provider).toBe('openai');
+    expect(facts?.tools).toEqual(['ls']);
+    expect(facts?.tool_calls).toEqual([{ id: 'c1', name: 'ls', input: { dir: '/' } }]);
+  });
+});

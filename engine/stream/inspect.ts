@@ -1,0 +1,145 @@
+/** @module stream/inspect — one pass over a JSON body: findings by detector and path, mask spans, LLM facts. */
+import type { Scanner } from '../scan/scanner.js';
+import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor, type ResolvedLimits } from './tokenizer.js';
+import { FieldClaims, SegmentBatch, type RawHit } from './detect.js';
+import { EXTRACT_MAX_DEPTH, FactExtractor, type ExtractOptions } from './extractors.js';
+import type { FindingSummary, Inspection, MaskSpan } from './types.js';
+import { SluiceError } from '../errors.js';
+
+/** Options of `inspectJson`. */
+export interface InspectOptions {
+  scanner: Scanner;
+  limits?: JsonLimits;
+  /** Capture LLM facts (model, tools, tool calls); `true` or options; default off. */
+  extract?: boolean | ExtractOptions;
+}
+
+/** Collects string values for detection and forwards shallow events to the extractor. */
+class InspectVisitor implements JsonVisitor {
+  ordinal = 0;
+  tok!: JsonTokenizer;
+  extractor: FactExtractor | null = null;
+
+  constructor(
+    private readonly body: Uint8Array,
+    private readonly batch: SegmentBatch,
+    private readonly fields: FieldClaims,
+  ) {}
+
+  string(start: number, end: number, isKey: boolean, escaped: boolean): void {
+    const ex = this.extractor;
+    if (isKey) {
+      if (ex !== null && this.tok.currentDepth <= EXTRACT_MAX_DEPTH) ex.key(this.tok.currentDepth);
+      return;
+    }
+    const ordinal = this.ordinal++;
+    if (ex !== null && this.tok.currentDepth <= EXTRACT_MAX_DEPTH) ex.value(this.tok.currentDepth, start, end, true, 0);
+    if (this.fields.enabled && this.tok.inObject) {
+      const tok = this.tok;
+      const rules = this.fields.rulesFor(tok.keyRaw(), () => tok.key());
+      if (rules.length > 0) {
+        this.batch.claim(start, end, ordinal, rules[0]!);
+        return;
+      }
+    }
+    this.batch.add(this.body, start, end, ordinal, escaped);
+  }
+
+  primitive(start: number, end: number, kind: number): void {
+    const ex = this.extractor;
+    if (ex !== null && this.tok.currentDepth <= EXTRACT_MAX_DEPTH) ex.value(this.tok.currentDepth, start, end, false, kind);
+  }
+
+  open(offset: number, isArray: boolean): void {
+    const ex = this.extractor;
+    if (ex !== null && this.tok.currentDepth < EXTRACT_MAX_DEPTH) ex.open(this.tok.currentDepth, offset, isArray);
+  }
+
+  close(offset: number): void {
+    const ex = this.extractor;
+    if (ex !== null && this.tok.currentDepth < EXTRACT_MAX_DEPTH) ex.close(this.tok.currentDepth, offset);
+  }
+}
+
+/** Records the pointer of the string values whose ordinals are wanted (sorted ascending). */
+export class PointerVisitor implements JsonVisitor {
+  ordinal = 0;
+  private next = 0;
+  tok!: JsonTokenizer;
+  readonly pointers = new Map<number, string>();
+
+  constructor(private readonly wanted: readonly number[]) {}
+
+  string(_s: number, _e: number, isKey: boolean): void {
+    if (isKey) return;
+    const o = this.ordinal++;
+    while (this.next < this.wanted.length && this.wanted[this.next]! < o) this.next++;
+    if (this.wanted[this.next] === o) this.pointers.set(o, this.tok.pointer());
+  }
+  primitive(): void {}
+  open(): void {}
+  close(): void {}
+}
+
+/** Sorted unique ordinals of hits. */
+export function hitOrdinals(hits: readonly RawHit[]): number[] {
+  return [...new Set(hits.map((h) => h.ordinal))].sort((a, b) => a - b);
+}
+
+/** Turn raw hits into spans (pointers from `pointers`) and a findings summary. */
+export function spansFromHits(scanner: Scanner, hits: readonly RawHit[], pointers: ReadonlyMap<number, string>, shift = 0): MaskSpan[] {
+  return hits.map((h) => {
+    const d = scanner.detectors[h.rule]!;
+    return { start: h.start + shift, end: h.end + shift, detector: d.id, category: d.category, pointer: pointers.get(h.ordinal) ?? '' };
+  });
+}
+
+/**
+ * Summarise spans as findings: one entry per detector and pointer, with a count.
+ *
+ * @example
+ * summarize(spans); // [{ detector: 'aws-access-key-id', category: 'secret', path: '/messages/0/content', count: 2 }]
+ */
+export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
+  const byKey = new Map<string, FindingSummary>();
+  for (const s of spans) {
+    const key = `${s.detector}\u0000${s.pointer}`;
+    const f = byKey.get(key);
+    if (f) f.count++;
+    else byKey.set(key, { detector: s.detector, category: s.category, path: s.pointer, count: 1 });
+  }
+  return [...byKey.values()];
+}
+
+/**
+ * Inspect a whole JSON body in one pass: detections (batched into one scanner call per kind of value),
+ * findings by detector + JSON pointer, mask spans in raw byte offsets, and optional LLM facts.
+ * Throws SluiceError (JSON syntax/limits) on a malformed body.
+ *
+ * @example
+ * const { findings, spans, facts } = inspectJson(body, { scanner, extract: true });
+ * const masked = applyMasks(body, spans);
+ */
+export function inspectJson(body: Uint8Array, opts: InspectOptions): Inspection {
+  if (!opts?.scanner) throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'inspectJson needs a scanner');
+  const limits: ResolvedLimits = resolveLimits(opts.limits);
+  const scanner = opts.scanner;
+  const batch = new SegmentBatch(scanner);
+  const visitor = new InspectVisitor(body, batch, new FieldClaims(scanner));
+  const tok = new JsonTokenizer(visitor, limits);
+  visitor.tok = tok;
+  if (opts.extract) visitor.extractor = new FactExtractor(body, tok, opts.extract === true ? {} : opts.extract);
+  tok.write(body);
+  tok.end();
+  const hits = batch.scan(body);
+  let pointers = new Map<number, string>();
+  if (hits.length > 0) {
+    const pv = new PointerVisitor(hitOrdinals(hits));
+    const again = new JsonTokenizer(pv, limits);
+    pv.tok = again;
+    again.write(body);
+    pointers = pv.pointers;
+  }
+  const spans = spansFromHits(scanner, hits, pointers);
+  return { findings: summarize(spans), spans, facts: visitor.extractor?.result() ?? null };
+}

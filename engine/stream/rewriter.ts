@@ -1,0 +1,127 @@
+/** @module stream/rewriter — splice placeholders into raw JSON bytes; untouched bytes (and bodies) stay byte-identical. */
+import { SluiceError } from '../errors.js';
+import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor } from './tokenizer.js';
+import { compilePointerPatterns, type PointerPatterns } from './pointer.js';
+import type { MaskSpan, Placeholder } from './types.js';
+
+/** Options of `applyMasks`. */
+export interface MaskOptions {
+  /** Default `[REDACTED:{detector}]`; `{detector}` is substituted in a template string. */
+  placeholder?: Placeholder;
+}
+
+/**
+ * Compile a placeholder into a function returning the raw JSON bytes to splice: the escaped text
+ * (inside a string) or a complete JSON string (`whole`). Results are cached per detector.
+ *
+ * @example
+ * const render = placeholderRenderer('[REDACTED:{detector}]'); render('email', '/to', false); // bytes of [REDACTED:email]
+ */
+export function placeholderRenderer(placeholder: Placeholder = '[REDACTED:{detector}]'): (detector: string, pointer: string, whole: boolean) => Buffer {
+  if (typeof placeholder !== 'string' && typeof placeholder !== 'function') {
+    throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'placeholder must be a string or a function');
+  }
+  const cache = new Map<string, Buffer>();
+  return (detector, pointer, whole) => {
+    const key = `${whole ? 'w' : 'i'}${detector}`;
+    let out = typeof placeholder === 'string' ? cache.get(key) : undefined;
+    if (out) return out;
+    const text = typeof placeholder === 'string' ? placeholder.split('{detector}').join(detector) : String(placeholder(detector, pointer));
+    const quoted = JSON.stringify(text);
+    out = Buffer.from(whole ? quoted : quoted.slice(1, -1));
+    if (typeof placeholder === 'string') cache.set(key, out);
+    return out;
+  };
+}
+
+/**
+ * Sort spans and merge overlapping ones (the earliest span's detector labels the merged range).
+ *
+ * @example
+ * mergeSpans([{ start: 5, end: 9, ... }, { start: 7, end: 12, ... }]); // one span 5–12
+ */
+export function mergeSpans(spans: readonly MaskSpan[]): MaskSpan[] {
+  const sorted = [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: MaskSpan[] = [];
+  for (const s of sorted) {
+    const last = out[out.length - 1];
+    if (last && s.start < last.end) {
+      if (s.end > last.end || (s.whole && !last.whole)) out[out.length - 1] = { ...last, end: Math.max(last.end, s.end), whole: last.whole || s.whole };
+    } else out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Replace each span of `body` by its placeholder. No span ⇒ the same `body` object is returned.
+ *
+ * @example
+ * const { spans } = inspectJson(body, { scanner }); const masked = applyMasks(body, spans);
+ */
+export function applyMasks(body: Uint8Array, spans: readonly MaskSpan[], opts: MaskOptions = {}): Uint8Array {
+  if (spans.length === 0) return body;
+  const render = placeholderRenderer(opts.placeholder);
+  const merged = mergeSpans(spans);
+  const parts: Uint8Array[] = [];
+  let at = 0;
+  for (const s of merged) {
+    if (s.start < at || s.end > body.length || s.start > s.end) {
+      throw new SluiceError('SLUICE_ERR_INTERNAL', 'mask span out of range', { details: { start: s.start, end: s.end } });
+    }
+    if (s.start > at) parts.push(body.subarray(at, s.start));
+    parts.push(render(s.detector, s.pointer, s.whole === true));
+    at = s.end;
+  }
+  if (at < body.length) parts.push(body.subarray(at));
+  return Buffer.concat(parts);
+}
+
+class PathVisitor implements JsonVisitor {
+  tok!: JsonTokenizer;
+  readonly spans: MaskSpan[] = [];
+  private readonly openAt: number[] = [];
+  private readonly openMatched: boolean[] = [];
+
+  constructor(private readonly patterns: PointerPatterns, private readonly depths: Set<number>) {}
+
+  private hit(): boolean {
+    return this.depths.has(this.tok.currentDepth) && this.patterns.matches(this.tok.pathSegments());
+  }
+  private add(start: number, end: number): void {
+    this.spans.push({ start, end, detector: 'path', category: 'path', pointer: this.tok.pointer(), whole: true });
+  }
+  string(start: number, end: number, isKey: boolean): void {
+    if (!isKey && this.hit()) this.add(start - 1, end + 1);
+  }
+  primitive(start: number, end: number): void {
+    if (this.hit()) this.add(start, end);
+  }
+  open(offset: number): void {
+    const d = this.tok.currentDepth;
+    this.openMatched[d] = this.hit();
+    this.openAt[d] = offset;
+  }
+  close(offset: number): void {
+    const d = this.tok.currentDepth;
+    if (this.openMatched[d]) this.add(this.openAt[d]!, offset + 1);
+  }
+}
+
+/**
+ * Spans replacing whole values at the given JSON pointers (`*` matches any key or index); the
+ * value becomes the JSON string placeholder (detector `path`). Throws on malformed JSON.
+ *
+ * @example
+ * applyMasks(body, spansForPaths(body, ['/metadata/user_id']));
+ */
+export function spansForPaths(body: Uint8Array, pointers: readonly string[], limits?: JsonLimits): MaskSpan[] {
+  if (pointers.length === 0) return [];
+  const patterns = compilePointerPatterns(pointers);
+  const depths = new Set(pointers.map((p) => (p === '' ? 0 : p.split('/').length - 1)));
+  const visitor = new PathVisitor(patterns, depths);
+  const tok = new JsonTokenizer(visitor, resolveLimits(limits));
+  visitor.tok = tok;
+  tok.write(body);
+  tok.end();
+  return visitor.spans;
+}
