@@ -16,7 +16,7 @@ export type {
 // ── scan (engine/scan, rules/detectors) — add exports below this line ──
 
 // ── identity (engine/identity) — add exports below this line ──
-export { createIdentityResolver, type SluiceIdentityResolver } from './identity/resolver.js';
+export { createIdentityResolver, identityError, type SluiceIdentityResolver } from './identity/resolver.js';
 export { hashApiKey, generateApiKey } from './identity/api-keys.js';
 export {
   ANONYMOUS,

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { isSluiceError } from '../errors.js';
 import { generateApiKey, hashApiKey } from './api-keys.js';
-import { createIdentityResolver } from './resolver.js';
+import { createIdentityResolver, identityError } from './resolver.js';
 
 const CI_KEY = 'sk_live_ci_0123456789abcdef';
 const BOT_KEY = 'sk_live_bot_fedcba9876543210';
@@ -66,6 +66,14 @@ describe('identity: API keys', () => {
     ['a bearer token while only API keys are configured', { authorization: 'Bearer a.b.c' }, 'unsupported_credentials'],
   ] as const)('refuses %s', async (_name, headers, reason) => {
     expect(await resolver.resolve(headers as never)).toMatchObject({ authenticated: false, sub: null, groups: [], reason });
+  });
+
+  it('identityError maps refusals to coded errors (401 token invalid, 503 JWKS down), null when authenticated', async () => {
+    expect(identityError(await resolver.resolve({ 'x-api-key': CI_KEY }))).toBeNull();
+    const refused = identityError(await resolver.resolve({ 'x-api-key': 'sk_wrong' }));
+    expect(refused).toMatchObject({ code: 'SLUICE_ERR_TOKEN_INVALID', status: 401, details: { reason: 'unknown_api_key' } });
+    const down = identityError({ authenticated: false, method: 'jwt', sub: null, groups: [], claims: {}, reason: 'jwks_unavailable' });
+    expect(down).toMatchObject({ code: 'SLUICE_ERR_JWKS_UNAVAILABLE', status: 503 });
   });
 
   it('uses a configured header name', async () => {

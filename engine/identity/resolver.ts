@@ -3,6 +3,7 @@ import { createApiKeyVerifier, type ApiKeyVerifier } from './api-keys.js';
 import { findCredential } from './headers.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt.js';
 import { normalizeOptions } from './options.js';
+import { SluiceError } from '../errors.js';
 import type { RemoteJwksStats } from './jwks-cache.js';
 import { ANONYMOUS, rejected, type HeadersInput, type Identity, type IdentityResolver, type IdentityResolverOptions } from './types.js';
 
@@ -52,4 +53,20 @@ export function createIdentityResolver(options: IdentityResolverOptions): Sluice
     },
     jwksStats: () => (jwt?.remote ? { ...jwt.remote.stats } : null),
   };
+}
+
+/**
+ * For adapters that answer on their own before the policy runs: the coded error an unauthenticated
+ * identity maps to (`SLUICE_ERR_JWKS_UNAVAILABLE` → 503, any other reason `SLUICE_ERR_TOKEN_INVALID` → 401),
+ * or null when authenticated. The reason is in `details.reason`; the token never is.
+ *
+ * @example
+ * const err = identityError(await identity.resolve(req.headersDistinct));
+ * if (err) return reply.code(err.status).send(err.toJSON());
+ */
+export function identityError(identity: Identity): SluiceError | null {
+  if (identity.authenticated) return null;
+  const reason = identity.reason ?? 'missing';
+  const code = reason === 'jwks_unavailable' ? 'SLUICE_ERR_JWKS_UNAVAILABLE' : 'SLUICE_ERR_TOKEN_INVALID';
+  return new SluiceError(code, reason, { details: { reason, method: identity.method } });
 }
