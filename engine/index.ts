@@ -10,6 +10,30 @@ export type {
 } from './scan/scanner.js';
 
 // ── policy (engine/policy) — add exports below this line ──
+export { loadPolicy } from './policy/load-policy.js';
+export { PolicyEngine, type LoadPolicyOptions, type WatchOptions, type PolicyInfo } from './policy/engine.js';
+export { buildBundle, policyHash, DEFAULT_ENTRYPOINT, type BuildOptions, type BuildResult } from './policy/build.js';
+export { ensureBuiltinBundle } from './policy/builtin.js';
+export { builtinBundlePath, builtinPolicyDir, packageRoot } from './policy/paths.js';
+export { findOpa, opaVersion, PINNED_OPA_VERSION } from './policy/opa.js';
+export { parseArtifact, readArtifact, type PolicyArtifact, type BundleManifest } from './policy/load.js';
+export { checkAbi, SUPPORTED_ABI } from './policy/abi.js';
+export { decisionSchema, policyInputSchema } from './policy/schema.js';
+export type { PolicyMemory } from './policy/evaluate.js';
+export type {
+  PolicyInput,
+  PolicyPhase,
+  PolicyIdentity,
+  PolicyHttp,
+  PolicyLlm,
+  PolicyToolCall,
+  PolicyFinding,
+  Decision,
+  DecisionError,
+  ApprovalRequest,
+  PatchOperation,
+  PolicyStats,
+} from './policy/types.js';
 
 // ── stream (engine/stream) — add exports below this line ──
 

@@ -1,0 +1,97 @@
+/** @module policy/decision — turns a wasm result set into a validated Decision, or a fail-closed one. */
+import { isSluiceError, SluiceError } from '../errors.js';
+import { schemaErrorText, validateDecision } from './schema.js';
+import type { Decision } from './types.js';
+
+/** Result texts longer than this are validated every time instead of cached. */
+const MAX_CACHED_TEXT = 4096;
+const MAX_CACHED_ENTRIES = 512;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Parse and validate one result set text (`[{"result": …}]`). Throws SLUICE_ERR_POLICY_UNDEFINED
+ * (no result), SLUICE_ERR_DECISION_INVALID (schema) or SLUICE_ERR_POLICY_EVAL (unreadable).
+ *
+ * @example
+ * parseDecision('[{"result":{"allow":true,"reasons":[],…}}]').allow; // true
+ */
+export function parseDecision(resultText: string): Decision {
+  let resultSet: unknown;
+  try {
+    resultSet = JSON.parse(resultText);
+  } catch (err) {
+    throw new SluiceError('SLUICE_ERR_POLICY_EVAL', 'the policy result is not JSON', { cause: err });
+  }
+  if (!Array.isArray(resultSet)) throw new SluiceError('SLUICE_ERR_POLICY_EVAL', 'the policy result is not a result set');
+  if (resultSet.length > 1) throw new SluiceError('SLUICE_ERR_DECISION_INVALID', 'the policy returned several results');
+  const result: unknown = (resultSet[0] as { result?: unknown } | undefined)?.result;
+  if (result === undefined) throw new SluiceError('SLUICE_ERR_POLICY_UNDEFINED', 'the entrypoint is undefined for this input');
+  if (!validateDecision(result)) throw new SluiceError('SLUICE_ERR_DECISION_INVALID', schemaErrorText(validateDecision));
+  if (result.approval && result.approval.kind === undefined) (result.approval as { kind: string }).kind = 'once';
+  return deepFreeze(result);
+}
+
+/**
+ * Reads result texts into decisions, remembering the few distinct texts a policy produces so the
+ * common case skips JSON.parse and validation. Returned decisions are frozen.
+ *
+ * @example
+ * const reader = new DecisionReader();
+ * reader.read(resultText) === reader.read(resultText); // true
+ */
+export class DecisionReader {
+  private readonly cache = new Map<string, Decision>();
+
+  read(resultText: string): Decision {
+    const cached = this.cache.get(resultText);
+    if (cached !== undefined) return cached;
+    const decision = parseDecision(resultText);
+    if (resultText.length <= MAX_CACHED_TEXT) {
+      if (this.cache.size >= MAX_CACHED_ENTRIES) this.cache.clear();
+      this.cache.set(resultText, decision);
+    }
+    return decision;
+  }
+}
+
+/**
+ * Normalise anything a policy evaluation threw (opa_abort strings, wasm traps, stack overflows) to a SluiceError.
+ *
+ * @example
+ * toPolicyError('object insert conflict').code; // 'SLUICE_ERR_POLICY_EVAL'
+ */
+export function toPolicyError(err: unknown): SluiceError {
+  if (isSluiceError(err)) return err;
+  if (typeof err === 'string') return new SluiceError('SLUICE_ERR_POLICY_EVAL', err);
+  const name = (err as Error)?.name ?? 'Error';
+  const message = (err as Error)?.message ?? String(err);
+  const kind = name === 'RuntimeError' ? 'wasm trap' : name;
+  return new SluiceError('SLUICE_ERR_POLICY_EVAL', `${kind}: ${message}`, { cause: err });
+}
+
+/**
+ * The decision used when the policy could not decide: deny (or allow when failing open), mask everything,
+ * and carry the error code. Failing open never unmasks.
+ *
+ * @example
+ * failureDecision(new SluiceError('SLUICE_ERR_POLICY_UNDEFINED'), false).allow; // false
+ */
+export function failureDecision(error: SluiceError, failOpen: boolean): Decision {
+  return {
+    allow: failOpen,
+    reasons: [`policy failure (${error.code}); failed ${failOpen ? 'open' : 'closed'}`],
+    mask: { detectors: ['*'], paths: [] },
+    patch: [],
+    approval: null,
+    record: true,
+    ...(failOpen ? {} : { status: error.status }),
+    error: { code: error.code, message: error.message },
+  };
+}

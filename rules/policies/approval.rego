@@ -1,0 +1,28 @@
+# Hold for a human approval: prompts above a size threshold, destructive tool calls and HTTP operations.
+package sluice
+
+approval_reasons contains msg if {
+	input.phase == "request"
+	input.llm != null
+	input.body.bytes > cfg.large_prompt_bytes
+	msg := concat("", [
+		"prompt of ", format_int(input.body.bytes, 10),
+		" bytes exceeds ", format_int(cfg.large_prompt_bytes, 10), " bytes",
+	])
+}
+
+approval_reasons contains msg if {
+	some call in input.llm.tool_calls
+	walk(call.input, [_, value])
+	is_string(value)
+	some pattern in destructive_patterns(value)
+	msg := concat("", ["tool call ", call.name, " matches destructive pattern '", pattern, "'"])
+}
+
+approval_reasons contains msg if {
+	input.phase == "request"
+	input.http.method in cfg.destructive.http_methods
+	some prefix in cfg.destructive.http_path_prefixes
+	startswith(input.http.path, prefix)
+	msg := concat("", ["destructive HTTP operation ", input.http.method, " ", input.http.path])
+}

@@ -1,0 +1,15 @@
+# Never send a private key or a cloud credential to an external model provider.
+# The provider is recognised by the name the extractor reports or by the target host.
+package sluice
+
+external_provider if input.llm.provider in cfg.external_providers.providers
+
+external_provider if input.http.host in cfg.external_providers.hosts
+
+deny_reasons contains msg if {
+	input.phase == "request"
+	external_provider
+	some finding in input.findings
+	finding.detector in cfg.never_send_detectors
+	msg := concat("", [finding.detector, " must not be sent to an external model provider (", input.http.host, ")"])
+}

@@ -1,0 +1,31 @@
+package sluice_test
+
+import data.sluice
+
+test_sql_drop_and_truncate if {
+	sluice.destructive_patterns("drop table users;") == {"DROP TABLE"}
+	sluice.destructive_patterns("TRUNCATE orders") == {"TRUNCATE "}
+	sluice.destructive_patterns("Drop\n  Database prod") == {"DROP DATABASE"}
+}
+
+test_delete_without_where if {
+	sluice.destructive_patterns("DELETE FROM users") == {"DELETE without WHERE"}
+	sluice.destructive_patterns("delete from users where id = 7") == set()
+}
+
+test_delete_without_where_can_be_switched_off if {
+	result := sluice.destructive_patterns("DELETE FROM users") with data.config.destructive.sql_delete_without_where as false
+	result == set()
+}
+
+test_shell_and_kubectl if {
+	sluice.destructive_patterns("rm -rf /") == {"RM -RF"}
+	sluice.destructive_patterns("rm -fr ~") == {"RM -FR"}
+	sluice.destructive_patterns("kubectl delete deployment api") == {"KUBECTL DELETE"}
+	sluice.destructive_patterns("kubectl get pods") == set()
+}
+
+test_patterns_come_from_data if {
+	result := sluice.destructive_patterns("git push --force") with data.config.destructive.text_patterns as ["PUSH --FORCE"]
+	result == {"PUSH --FORCE"}
+}

@@ -1,0 +1,23 @@
+# Deny unauthenticated callers where identity is required (by adapter, host and path prefix; "*" matches any).
+package sluice
+
+identity_required if {
+	some rule in cfg.identity_required
+	wildcard_match(rule.adapter, input.adapter)
+	wildcard_match(rule.host, input.http.host)
+	startswith(input.http.path, rule.path_prefix)
+}
+
+wildcard_match("*", _) := true
+
+wildcard_match(pattern, value) if pattern == value
+
+unauthenticated_denied if {
+	identity_required
+	not input.identity.authenticated
+}
+
+deny_reasons contains msg if {
+	unauthenticated_denied
+	msg := concat("", ["authentication required for ", input.http.method, " ", input.http.path])
+}
