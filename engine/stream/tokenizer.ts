@@ -157,7 +157,7 @@ export class JsonTokenizer {
   private sawValue = false;
 
   constructor(
-    private readonly visitor: JsonVisitor,
+    private visitor: JsonVisitor,
     limits: JsonLimits | ResolvedLimits = {},
   ) {
     this.limits = resolveLimits(limits);
@@ -167,6 +167,11 @@ export class JsonTokenizer {
     this.keyBegin = new Int32Array(n);
     this.keyEnd = new Int32Array(n);
     this.keyEscaped = new Uint8Array(n);
+  }
+
+  /** Replace the visitor (e.g. on a tokenizer that re-reads a chunk after `copyStateTo`). */
+  setVisitor(visitor: JsonVisitor): void {
+    this.visitor = visitor;
   }
 
   /** Total bytes consumed so far. */

@@ -1,0 +1,94 @@
+import { describe, it, expect } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createJsonMasker } from './masker.js';
+import { inspectJson } from './inspect.js';
+import { applyMasks } from './rewriter.js';
+import { testScanner } from './scanner.test-helpers.js';
+
+const SUITES = fileURLToPath(new URL('../../../shared/suites/', import.meta.url));
+const AWS = 'AKIAIOSFODNN7EXAMPLE';
+
+function maskChunked(body: Uint8Array, size: number, opts: Partial<Parameters<typeof createJsonMasker>[0]> = {}): Buffer {
+  const m = createJsonMasker({ scanner: testScanner(), ...opts });
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < body.length; i += size) out.push(m.write(body.subarray(i, i + size)));
+  out.push(m.end());
+  return Buffer.concat(out);
+}
+
+describe('createJsonMasker', () => {
+  it('masks like inspectJson+applyMasks for every chunk size, escapes and field claims included', () => {
+    const body = Buffer.from(`{"a":"x ${AWS} y","b":["\\u0041KIAIOSFODNN7EXAMPLE"],"password":"pw","c":{"d":"${AWS}"}}`);
+    const expected = Buffer.from(applyMasks(body, inspectJson(body, { scanner: testScanner() }).spans));
+    expect(expected.toString()).not.toContain('AKIA');
+    for (let size = 1; size <= body.length; size++) expect(maskChunked(body, size).toString(), `size ${size}`).toBe(expected.toString());
+  });
+
+  it('holds back only an open string value, never a partial secret', () => {
+    const m = createJsonMasker({ scanner: testScanner() });
+    const a = Buffer.from(m.write(Buffer.from('{"n":1,"t":"AKIAIOSF'))).toString();
+    expect(a).toBe('{"n":1,"t":');
+    expect(m.held).toBe(9); // `"AKIAIOSF` from the opening quote
+    const b = Buffer.from(m.write(Buffer.from('ODNN7EXAMPLE","u":2}'))).toString();
+    expect(b).toBe('"[REDACTED:aws-access-key-id]","u":2}');
+    expect(Buffer.from(m.end()).toString()).toBe('');
+  });
+
+  it('reports findings with pointers and lets shouldMask spare some', () => {
+    const body = Buffer.from(`[{"keep":"${AWS}"},{"drop":"${AWS}"}]`);
+    const m = createJsonMasker({ scanner: testScanner(), shouldMask: (_d, p) => p !== '/0/keep' });
+    const out = Buffer.concat([m.write(body.subarray(0, 20)), m.write(body.subarray(20)), m.end()]).toString();
+    expect(JSON.parse(out)).toEqual([{ keep: AWS }, { drop: '[REDACTED:aws-access-key-id]' }]);
+    expect(m.findings()).toEqual([
+      { detector: 'aws-access-key-id', category: 'secret', path: '/0/keep', count: 1 },
+      { detector: 'aws-access-key-id', category: 'secret', path: '/1/drop', count: 1 },
+    ]);
+  });
+
+  it('on malformed input throws after emitting only a clean prefix, and stays failed', () => {
+    const m = createJsonMasker({ scanner: testScanner() });
+    const first = Buffer.from(m.write(Buffer.from(`{"a":"${AWS}","b":"${AWS.slice(0, 8)}`))).toString();
+    expect(first).toBe('{"a":"[REDACTED:aws-access-key-id]","b":');
+    expect(() => m.write(Buffer.from(`${AWS.slice(8)}"}}`))).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_JSON_SYNTAX' }));
+    expect(() => m.end()).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_JSON_SYNTAX' }));
+    const trunc = createJsonMasker({ scanner: testScanner() });
+    trunc.write(Buffer.from('{"a":"open'));
+    expect(() => trunc.end()).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_JSON_SYNTAX' }));
+  });
+
+  it('passes every JSONTestSuite y_ file through byte-identical at chunk sizes 1..64 and whole; rejects n_', () => {
+    const dir = SUITES + 'JSONTestSuite/test_parsing/';
+    for (const f of readdirSync(dir)) {
+      const body = readFileSync(dir + f);
+      if (f.startsWith('y_')) {
+        for (const size of [body.length || 1, ...Array.from({ length: 64 }, (_, i) => i + 1)]) {
+          expect(maskChunked(body, size).equals(body), `${f} @${size}`).toBe(true);
+        }
+      } else if (f.startsWith('n_')) expect(() => maskChunked(body, 7), f).toThrow();
+    }
+  });
+
+  it('survives the go-fuzz json corpus and nativejson-benchmark files (valid ⇒ identical, masked ⇒ still valid JSON)', () => {
+    const dir = SUITES + 'go-fuzz-corpus/json/corpus/';
+    let valid = 0;
+    for (const f of readdirSync(dir)) {
+      const body = readFileSync(dir + f);
+      let ok = true;
+      try { JSON.parse(body.toString('utf8')); } catch { ok = false; }
+      for (const size of [body.length || 1, 3]) {
+        let out: Buffer | null = null;
+        try { out = maskChunked(body, size); } catch (err) { expect((err as { code?: string }).code, f).toMatch(/^SLUICE_ERR_/); }
+        if (ok && out) { expect(out.equals(body), f).toBe(true); valid++; }
+      }
+    }
+    expect(valid).toBeGreaterThan(100);
+    for (const f of ['canada.json', 'citm_catalog.json', 'twitter.json']) {
+      const body = readFileSync(SUITES + 'nativejson-benchmark/' + f);
+      const out = maskChunked(body, 65536);
+      expect(() => JSON.parse(out.toString())).not.toThrow();
+      const spans = inspectJson(body, { scanner: testScanner() }).spans;
+      expect(out.equals(Buffer.from(applyMasks(body, spans))), f).toBe(true);
+    }
+  });
+});
