@@ -108,6 +108,13 @@ describe('identity: JWT happy paths', () => {
     expect((await resolver.resolve(bearer(tooLate))).reason).toBe('expired');
   });
 
+  it('refuses iat in the future even without maxTokenAgeSec (jose alone would not)', async () => {
+    const rs = KEYS.RS256!;
+    const resolver = resolverFor({ keys: [rs.publicJwk], clockToleranceSec: 5 });
+    expect((await resolver.resolve(bearer(await signToken(rs, { iat: NOW + 5 }, { nowSec: NOW })))).authenticated).toBe(true);
+    expect((await resolver.resolve(bearer(await signToken(rs, { iat: NOW + 6 }, { nowSec: NOW })))).reason).toBe('issued_in_future');
+  });
+
   it('accepts any configured issuer or audience, and checks typ when asked', async () => {
     const rs = KEYS.RS256!;
     const resolver = resolverFor({
