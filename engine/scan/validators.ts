@@ -22,9 +22,21 @@ const SAMPLE_SSNS = new Set(['078051120', '219099999', '123456789', '457555462']
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
+/** Card brands by issuer prefix (IIN) and the lengths they issue. */
+const CARD_BRANDS: ReadonlyArray<{ prefix: RegExp; lengths: readonly number[] }> = [
+  { prefix: /^4/, lengths: [13, 16, 19] }, // Visa
+  { prefix: /^(5[1-5]|222[1-9]|22[3-9]|2[3-6]|27[01]|2720)/, lengths: [16] }, // Mastercard
+  { prefix: /^3[47]/, lengths: [15] }, // American Express
+  { prefix: /^(6011|64[4-9]|65)/, lengths: [16, 17, 18, 19] }, // Discover
+  { prefix: /^35(2[89]|[3-8])/, lengths: [16, 17, 18, 19] }, // JCB
+  { prefix: /^(30[0-5]|309|36|38|39)/, lengths: [14, 15, 16, 17, 18, 19] }, // Diners Club
+  { prefix: /^62/, lengths: [16, 17, 18, 19] }, // UnionPay
+  { prefix: /^(5018|5020|5038|5893|6304|6759|676[1-3])/, lengths: [12, 13, 14, 15, 16, 17, 18, 19] }, // Maestro
+];
+
 /**
- * Luhn check for payment card numbers: 13–19 digits, separators (space or dash) used
- * consistently, not all one digit, Luhn sum ≡ 0 mod 10.
+ * Payment card check: separators (space or dash) used consistently, a known issuer prefix with
+ * one of its lengths (13–19 digits), not all one digit, and a valid Luhn sum.
  * @example luhn('4111 1111 1111 1111') // true
  */
 export function luhn(text: string): boolean {
@@ -32,6 +44,15 @@ export function luhn(text: string): boolean {
   if (separators.size > 1) return false;
   const digits = text.replace(/[ -]/g, '');
   if (!/^[0-9]{13,19}$/.test(digits) || /^(\d)\1+$/.test(digits)) return false;
+  if (!CARD_BRANDS.some((b) => b.prefix.test(digits) && b.lengths.includes(digits.length))) return false;
+  return luhnChecksum(digits);
+}
+
+/**
+ * The bare Luhn (mod 10) checksum over a digit string.
+ * @example luhnChecksum('79927398713') // true
+ */
+export function luhnChecksum(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = digits.charCodeAt(digits.length - 1 - i) - 48;
@@ -112,12 +133,12 @@ export function phone(text: string): boolean {
 }
 
 /**
- * An IPv4 (four octets, no leading zeros, first octet not 0) or IPv6 address.
+ * An IPv4 (four octets, no leading zeros, first octet not 0) or IPv6 address (two or more groups).
  * @example ip('203.0.113.7') // true
  */
 export function ip(text: string): boolean {
   const version = isIP(text);
-  if (version === 6) return /[0-9a-fA-F]/.test(text) && text.split(':').length >= 3;
+  if (version === 6) return text.split(':').filter((group) => group !== '').length >= 2;
   if (version !== 4) return false;
   const octets = text.split('.');
   return octets.every((o) => o === '0' || !o.startsWith('0')) && octets[0] !== '0';
