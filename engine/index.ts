@@ -38,6 +38,8 @@ export type {
 // ── stream (engine/stream) — add exports below this line ──
 
 // ── scan (engine/scan, rules/detectors) — add exports below this line ──
+export { builtinDetectors, loadDetectors } from '../rules/detectors/registry.js';
+export { runValidator } from './scan/validators.js';
 
 // ── identity (engine/identity) — add exports below this line ──
 export { createIdentityResolver, identityError, type SluiceIdentityResolver } from './identity/resolver.js';
