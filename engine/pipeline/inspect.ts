@@ -3,6 +3,7 @@ import type { Match } from '../scan/scanner.js';
 import type { Core } from './exchange.js';
 import type { Inspection, MaskSpan } from './seams.js';
 import type { Decision, FindingFact } from './types.js';
+import { providerOf, type LlmApi } from './llm.js';
 
 /**
  * Findings and spans of a whole body. JSON goes through `inspectJson` (malformed ⇒ SLUICE_ERR_JSON_SYNTAX);
@@ -11,11 +12,11 @@ import type { Decision, FindingFact } from './types.js';
  * @example
  * const { findings, spans } = inspectBody(core, bytes, true);
  */
-export function inspectBody(core: Core, bytes: Uint8Array, json: boolean): Inspection {
+export function inspectBody(core: Core, bytes: Uint8Array, json: boolean, api: LlmApi | null = null): Inspection {
   const { scanner, limits } = core.opts;
-  if (json) return core.stream.inspectJson(bytes, { scanner, limits: { maxDepth: limits.depth } });
+  if (json) return core.stream.inspectJson(bytes, { scanner, limits: { maxDepth: limits.depth }, extract: api !== null && { provider: providerOf(api) } });
   const matches = scanner.scan(bytes);
-  return { findings: summarizeMatches(matches), spans: matches.map((m) => ({ start: m.start, end: m.end, detector: m.detector, pointer: '' })), facts: null };
+  return { findings: summarizeMatches(matches), spans: matches.map((m) => ({ start: m.start, end: m.end, detector: m.detector, category: m.category, pointer: '' })), facts: null };
 }
 
 /**
@@ -52,26 +53,4 @@ export function maskFor(decision: Decision, spans: MaskSpan[]): MaskSpan[] {
   if (decision.mask.detectors.includes('*')) return spans;
   const should = maskPredicate(decision);
   return spans.filter((s) => should(s.detector, s.pointer));
-}
-
-function exists(doc: unknown, pointer: string): boolean {
-  let node: any = doc;
-  for (const raw of pointer.split('/').slice(1)) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, key)) return false;
-    node = node[key];
-  }
-  return true;
-}
-
-/**
- * JSON Patch `replace` operations that mask the values at the decision's `mask.paths` (those present in the body).
- *
- * @example
- * pathPatch(decision, bytes); // [{ op: 'replace', path: '/metadata/user_id', value: '[REDACTED:path]' }]
- */
-export function pathPatch(decision: Decision, body: Uint8Array, placeholder?: string): object[] {
-  if (!decision.mask.paths.length) return [];
-  const doc = JSON.parse(Buffer.from(body).toString('utf8'));
-  return decision.mask.paths.filter((p) => p !== '' && exists(doc, p)).map((path) => ({ op: 'replace', path, value: placeholder ?? '[REDACTED:path]' }));
 }

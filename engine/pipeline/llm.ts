@@ -1,5 +1,6 @@
 /** @module pipeline/llm — which model API an exchange speaks, and the LLM facts of Anthropic Messages and OpenAI chat/responses bodies. */
 import type { LlmFactsInput, ToolCallFact } from './types.js';
+import type { StreamLlmFacts } from './seams.js';
 
 /** The model APIs Sluice recognises by path. */
 export type LlmApi = 'anthropic-messages' | 'openai-chat' | 'openai-responses';
@@ -70,5 +71,21 @@ export function extractFacts(api: LlmApi, direction: 'request' | 'response', bod
     stream: b.stream === true,
     tools: direction === 'request' ? toolNames(api, b) : [],
     tool_calls: direction === 'response' ? responseToolCalls(api, b) : [],
+  };
+}
+
+/**
+ * Policy facts from the stream area's extracted facts (ids and names normalised, `stream` defaulting to false).
+ *
+ * @example
+ * toPolicyLlm(inspection.facts!, 'anthropic-messages');
+ */
+export function toPolicyLlm(facts: StreamLlmFacts, api: LlmApi): LlmFactsInput {
+  return {
+    provider: facts.provider === 'unknown' ? providerOf(api) : facts.provider,
+    model: facts.model,
+    stream: facts.stream === true,
+    tools: facts.tools,
+    tool_calls: facts.tool_calls.map((c) => ({ ...idOf(c.id), name: c.name ?? '', input: c.input })),
   };
 }

@@ -45,12 +45,12 @@ function hasFn(value: unknown, name: string): boolean {
   return typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[name] === 'function';
 }
 
-async function resolvePolicy(bundle: SluiceOptions['bundle'], siblings: Siblings): Promise<PolicyLike> {
+async function resolvePolicy(bundle: SluiceOptions['bundle'], failOpen: boolean, siblings: Siblings): Promise<PolicyLike> {
   if (hasFn(bundle, 'decide')) return bundle as PolicyLike;
   if (bundle !== undefined && typeof bundle !== 'string' && !(bundle instanceof Uint8Array)) {
     throw invalid('bundle must be a path, bytes or a policy engine');
   }
-  return siblings.loadPolicy(bundle ?? siblings.builtinBundlePath());
+  return siblings.loadPolicy(bundle ?? siblings.builtinBundlePath(), { failOpen });
 }
 
 /**
@@ -74,7 +74,7 @@ export async function resolveOptions(options: SluiceOptions, siblings: Siblings)
   const limits = resolveLimits(options.limits);
   const credentials = validateCredentials(options.credentials);
   const tls = resolveTls(options.tls);
-  const policy = await resolvePolicy(options.bundle, siblings);
+  const policy = await resolvePolicy(options.bundle, options.failOpen ?? false, siblings);
   const scanner = options.scanner ?? siblings.createScanner(options.detectors ? { detectors: options.detectors } : {});
   return {
     policy, scanner, limits, credentials, tls,

@@ -5,8 +5,8 @@ import { collectBody, type BodyInput } from './body.js';
 import { decodeBody, parseEncodings } from './decode.js';
 import { ANONYMOUS, Exchange, type Core } from './exchange.js';
 import { headerValue, injectCredentials, normalizeHeaders, reframe, type HeaderMap } from './headers.js';
-import { detectApi, extractFacts, providerOf } from './llm.js';
-import { inspectBody, maskFor, pathPatch } from './inspect.js';
+import { detectApi, extractFacts, toPolicyLlm } from './llm.js';
+import { inspectBody, maskFor } from './inspect.js';
 import { assertSecureTarget } from './tls.js';
 import type { Decision, PipelineIdentity } from './types.js';
 
@@ -80,10 +80,11 @@ export async function guardRequest(core: Core, req: GuardRequestInput): Promise<
   if (collected.rest) return truncatedRequest(core, exchange, req, headers, plain, collected.rest, json, t0);
 
   const t1 = performance.now();
-  const inspection = plain.length ? inspectBody(core, plain, json) : { findings: [], spans: [], facts: null };
+  const inspection = plain.length ? inspectBody(core, plain, json, exchange.api) : { findings: [], spans: [], facts: null };
   if (exchange.api) {
-    const parsed = inspection.facts ? null : JSON.parse(Buffer.from(plain).toString('utf8'));
-    exchange.llm = { ...extractFacts(exchange.api, 'request', parsed ?? {}), ...inspection.facts, provider: providerOf(exchange.api) };
+    exchange.llm = inspection.facts
+      ? toPolicyLlm(inspection.facts, exchange.api)
+      : extractFacts(exchange.api, 'request', plain.length ? JSON.parse(Buffer.from(plain).toString('utf8')) : {});
   }
   const inspectMs = performance.now() - t1;
   let audited: Uint8Array | null = null;
@@ -94,9 +95,10 @@ export async function guardRequest(core: Core, req: GuardRequestInput): Promise<
   }, () => ({ body: auditBody() }));
 
   const spans = maskFor(decision, inspection.spans);
-  let out = spans.length === inspection.spans.length ? auditBody() : spans.length ? stream.applyMasks(plain, spans, { placeholder: opts.placeholder }) : plain;
-  const ops = json ? [...pathPatch(decision, plain, opts.placeholder), ...decision.patch] : [];
-  if (ops.length) out = stream.applyPatch(out, ops);
+  const pathSpans = json && decision.mask.paths.length ? stream.spansForPaths(plain, decision.mask.paths, { maxDepth: opts.limits.depth }) : [];
+  let out = pathSpans.length ? stream.applyMasks(plain, [...spans, ...pathSpans], { placeholder: opts.placeholder })
+    : spans.length === inspection.spans.length ? auditBody() : spans.length ? stream.applyMasks(plain, spans, { placeholder: opts.placeholder }) : plain;
+  if (json && decision.patch.length) out = stream.applyPatch(out, decision.patch);
   let fwd = reframe(headers, { decoded: encodings.length > 0, length: out.length });
   if (req.direction === 'outbound') fwd = injectCredentials(fwd, req.host, opts.credentials);
   return { exchange, decision, headers: fwd, body: req.body == null && out.length === 0 ? null : out, truncated: false, json };

@@ -1,13 +1,23 @@
 /** @module pipeline/seams — the thin seam to the sibling areas (policy, stream, scan) the pipeline composes. */
 import { SluiceError } from '../errors.js';
 import type { Scanner, DetectorDefinition } from '../scan/scanner.js';
-import type { FindingFact, LlmFactsInput, PolicyLike, ToolCallFact } from './types.js';
+import type { FindingFact, PolicyLike, ToolCallFact } from './types.js';
 
 /** One span to mask: raw byte offsets into the body, the detector and the JSON pointer of the string. */
-export interface MaskSpan { start: number; end: number; detector: string; pointer: string }
+export interface MaskSpan { start: number; end: number; detector: string; category: string; pointer: string; whole?: boolean }
+
+/** LLM facts as the stream area's extractors capture them. */
+export interface StreamLlmFacts {
+  provider: string;
+  model: string | null;
+  stream: boolean | null;
+  tools: string[];
+  tool_calls: Array<{ id: string | null; name: string | null; input: unknown; truncated?: boolean }>;
+  truncated: boolean;
+}
 
 /** What `inspectJson` returns. */
-export interface Inspection { findings: FindingFact[]; spans: MaskSpan[]; facts: Partial<LlmFactsInput> | null }
+export interface Inspection { findings: FindingFact[]; spans: MaskSpan[]; facts: StreamLlmFacts | null }
 
 /** A push-based streaming masker (JSON or SSE). An SSE masker may return a promise while a tool call is held. */
 export interface StreamMasker {
@@ -30,7 +40,8 @@ export interface MaskerOptions {
 
 /** The stream area's functions (engine/stream). */
 export interface StreamApi {
-  inspectJson(body: Uint8Array, opts: { scanner: Scanner; limits?: Record<string, number>; extract?: unknown }): Inspection;
+  inspectJson(body: Uint8Array, opts: { scanner: Scanner; limits?: Record<string, number>; extract?: boolean | { provider?: string } }): Inspection;
+  spansForPaths(body: Uint8Array, pointers: readonly string[], limits?: Record<string, number>): MaskSpan[];
   applyMasks(body: Uint8Array, spans: MaskSpan[], opts?: { placeholder?: string }): Uint8Array;
   applyPatch(body: Uint8Array, ops: ReadonlyArray<object>): Uint8Array;
   createJsonMasker(opts: MaskerOptions): StreamMasker;
@@ -40,29 +51,46 @@ export interface StreamApi {
 /** Everything the pipeline needs from its siblings. */
 export interface Siblings {
   stream: StreamApi;
-  loadPolicy(source: string | Uint8Array): Promise<PolicyLike>;
+  loadPolicy(source: string | Uint8Array, opts?: { failOpen?: boolean }): Promise<PolicyLike>;
   builtinBundlePath(): string;
   createScanner(opts: { detectors?: DetectorDefinition[] }): Scanner;
 }
 
-const STREAM_FNS = ['inspectJson', 'applyMasks', 'applyPatch', 'createJsonMasker', 'createSseMasker'] as const;
+const STREAM_FNS = ['inspectJson', 'spansForPaths', 'applyMasks', 'applyPatch', 'createJsonMasker', 'createSseMasker'] as const;
+
+/** Where each sibling function lives: the public index first, then the area's own modules. */
+const MODULES = [
+  '../index.js', '../stream/inspect.js', '../stream/rewriter.js', '../stream/masker.js', '../stream/sse.js', '../stream/patch.js',
+  '../policy/load-policy.js', '../policy/paths.js', '../scan/select.js',
+];
+
+async function importAll(): Promise<Array<Record<string, unknown>>> {
+  const mods: Array<Record<string, unknown>> = [];
+  for (const spec of MODULES) {
+    try { mods.push((await import(spec)) as Record<string, unknown>); } catch (err) {
+      if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    }
+  }
+  return mods;
+}
 
 /**
- * Load the sibling areas through the public index (resolved at construction, never on the hot path).
- * A missing stream function fails construction with SLUICE_ERR_INTERNAL naming it; policy and scanner
- * factories fail only when used (a caller may pass its own policy engine and scanner).
+ * Load the sibling areas (resolved at construction, never on the hot path): from the public index, or from
+ * the area's module while its index export is pending. A missing stream function fails construction with
+ * SLUICE_ERR_INTERNAL naming it; policy and scanner factories fail only when used (a caller may pass its own).
  *
  * @example
  * const { stream, loadPolicy } = await loadSiblings();
  */
 export async function loadSiblings(): Promise<Siblings> {
-  const spec = '../index.js';
-  const mod = (await import(spec)) as Record<string, unknown>;
+  const mods = await importAll();
+  const find = (name: string): any => mods.find((m) => typeof m[name] === 'function')?.[name];
   const need = (name: string): any => {
-    if (typeof mod[name] !== 'function') throw new SluiceError('SLUICE_ERR_INTERNAL', `engine/index.ts does not export ${name} yet`);
-    return mod[name];
+    const fn = find(name);
+    if (!fn) throw new SluiceError('SLUICE_ERR_INTERNAL', `the engine does not provide ${name} yet`);
+    return fn;
   };
   const lazy = (name: string): any => (...args: unknown[]) => need(name)(...args);
-  const stream = Object.fromEntries(STREAM_FNS.map((n) => [n, need(n)])) as unknown as StreamApi;
+  const stream = Object.fromEntries(STREAM_FNS.map((n) => [n, find(n) ?? lazy(n)])) as unknown as StreamApi;
   return { stream, loadPolicy: lazy('loadPolicy'), builtinBundlePath: lazy('builtinBundlePath'), createScanner: lazy('createScanner') };
 }
