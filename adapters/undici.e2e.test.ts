@@ -78,9 +78,10 @@ describe('@anthropic-ai/sdk through sluiceDispatcher', () => {
 
   it('refuses a dangerous streamed tool_use built from input_json_delta', async () => {
     anthropicMock.enqueue({ text: ['ok'], toolCalls: [{ name: 'run_sql', input: { query: 'DROP TABLE users' }, chunks: ['{"query": "DROP', ' TABLE users"}'] }] });
-    const result = await anthropic.messages.stream(ask('drop it')).finalMessage().then((m) => m, (e: unknown) => e);
-    const text = JSON.stringify(result);
-    expect(text).not.toContain('DROP TABLE users');
+    const final = await anthropic.messages.stream(ask('drop it')).finalMessage();
+    expect(final.content.some((b) => b.type === 'tool_use')).toBe(false);
+    const refusal = final.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+    expect(refusal).toContain('blocked the tool call run_sql');
   });
 });
 
@@ -98,6 +99,19 @@ describe('openai through sluiceDispatcher', () => {
     openaiMock.enqueue({ toolCalls: [{ name: 'shell', input: { cmd: 'rm -rf /' } }] });
     const err = await openai.chat.completions.create({ model: 'gpt-test', messages: [{ role: 'user', content: 'tidy' }] }).catch((e: unknown) => e);
     expect(sluiceCause(err)?.code).toBe('SLUICE_ERR_DENIED');
+  });
+
+  it('refuses a dangerous streamed tool call assembled from tool_calls deltas', async () => {
+    openaiMock.enqueue({ toolCalls: [{ name: 'run_sql', input: { q: 'DROP TABLE users' }, chunks: ['{"q":"DROP', ' TABLE users"}'] }] });
+    const stream = await openai.chat.completions.create({ model: 'gpt-test', stream: true, messages: [{ role: 'user', content: 'go' }] });
+    let args = '';
+    let text = '';
+    for await (const chunk of stream) {
+      args += chunk.choices[0]?.delta.tool_calls?.map((t) => t.function?.arguments ?? '').join('') ?? '';
+      text += chunk.choices[0]?.delta.content ?? '';
+    }
+    expect(args).not.toContain('DROP');
+    expect(text).toContain('blocked the tool call run_sql');
   });
 
   it('masks a secret split across streamed content deltas', async () => {

@@ -34,13 +34,16 @@ function kindOf(contentType: string | undefined, status: number, method: string 
 }
 
 /** Decide one tool call (phase 'tool_call'); a deny or refused approval becomes a refusal verdict. */
-async function decideToolCall(exchange: Exchange, call: ToolCallFact, status: number): Promise<ToolVerdict> {
-  const llm = { ...(exchange.llm ?? { provider: 'unknown', model: null, stream: false, tools: [] }), tool_calls: [call] };
+async function decideToolCall(exchange: Exchange, call: { id?: string | null; name: string | null; input: unknown }, status: number): Promise<ToolVerdict> {
+  const fact: ToolCallFact = { ...(call.id ? { id: call.id } : {}), name: call.name ?? '', input: call.input };
+  const llm = { ...(exchange.llm ?? { provider: 'unknown', model: null, stream: false, tools: [] }), tool_calls: [fact] };
   try {
     await exchange.decide('tool_call', { status, findings: [], llm, bytes: 0, truncated: false });
-    return { allow: true };
+    return { action: 'allow' };
   } catch (err) {
-    if (isSluiceError(err) && /^SLUICE_ERR_(DENIED|APPROVAL_)/.test(err.code)) return { allow: false, reason: err.message };
+    if (isSluiceError(err) && /^SLUICE_ERR_(DENIED|APPROVAL_)/.test(err.code)) {
+      return { action: 'block', message: `Sluice blocked the tool call ${fact.name}: ${err.message}` };
+    }
     throw err;
   }
 }
@@ -63,8 +66,8 @@ function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: numbe
       const facts = extractFacts(exchange.api!, 'response', JSON.parse(body.toString('utf8')));
       for (const call of facts.tool_calls) {
         const verdict = await decideToolCall(exchange, call, status);
-        if (!verdict.allow) {
-          throw new SluiceError('SLUICE_ERR_DENIED', `tool call ${call.name} refused: ${verdict.reason}`, { details: { phase: 'tool_call', tool: call.name, status: 403 } });
+        if (verdict.action === 'block') {
+          throw new SluiceError('SLUICE_ERR_DENIED', verdict.message, { details: { phase: 'tool_call', tool: call.name, status: 403 } });
         }
       }
       const spans = maskFor(decision, inspection.spans);
@@ -73,11 +76,13 @@ function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: numbe
   };
 }
 
+const sseProvider = (p: string | undefined): 'auto' | 'anthropic' | 'openai' => (p === 'anthropic' || p === 'openai' ? p : 'auto');
+
 function createMasker(exchange: Exchange, kind: Kind, decision: Decision, status: number): StreamMasker {
   const { opts, stream } = exchange.core;
   const base = { scanner: opts.scanner, shouldMask: maskPredicate(decision), placeholder: opts.placeholder, limits: { maxDepth: opts.limits.depth } };
   if (kind === 'sse') {
-    return stream.createSseMasker({ ...base, provider: exchange.llm?.provider ?? null, onToolCall: (call) => decideToolCall(exchange, call, status) });
+    return stream.createSseMasker({ ...base, provider: sseProvider(exchange.llm?.provider), onToolCall: (call) => decideToolCall(exchange, call, status) });
   }
   if (exchange.api) return bufferedLlmMasker(exchange, decision, status);
   return stream.createJsonMasker(base);

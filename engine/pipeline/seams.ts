@@ -1,7 +1,7 @@
 /** @module pipeline/seams — the thin seam to the sibling areas (policy, stream, scan) the pipeline composes. */
 import { SluiceError } from '../errors.js';
 import type { Scanner, DetectorDefinition } from '../scan/scanner.js';
-import type { FindingFact, PolicyLike, ToolCallFact } from './types.js';
+import type { FindingFact, PolicyLike } from './types.js';
 
 /** One span to mask: raw byte offsets into the body, the detector and the JSON pointer of the string. */
 export interface MaskSpan { start: number; end: number; detector: string; category: string; pointer: string; whole?: boolean }
@@ -25,8 +25,11 @@ export interface StreamMasker {
   end(): Uint8Array | Promise<Uint8Array>;
 }
 
-/** The verdict on a streamed tool call. */
-export interface ToolVerdict { allow: boolean; reason?: string }
+/** The verdict on a streamed tool call: release it, or replace it by a refusal text. */
+export type ToolVerdict = { action: 'allow' } | { action: 'block'; message: string };
+
+/** A complete streamed tool call as the SSE masker reports it (input already masked). */
+export interface StreamToolCall { id: string | null; name: string | null; input: unknown }
 
 /** Options of the streaming maskers. */
 export interface MaskerOptions {
@@ -34,8 +37,8 @@ export interface MaskerOptions {
   shouldMask?: (detector: string, pointer: string) => boolean;
   placeholder?: string;
   limits?: Record<string, number>;
-  onToolCall?: (call: ToolCallFact) => Promise<ToolVerdict>;
-  provider?: string | null;
+  onToolCall?: (call: StreamToolCall) => Promise<ToolVerdict>;
+  provider?: 'auto' | 'anthropic' | 'openai' | 'generic';
 }
 
 /** The stream area's functions (engine/stream). */

@@ -1,0 +1,131 @@
+/** @module adapters/express — Sluice as Express 5 middleware: the request body is consumed through the engine, responses masked as written. */
+import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
+import { isSluiceError, SluiceError, type Exchange, type GuardedResponse, type Sluice } from '../engine/index.js';
+
+type Next = (err?: unknown) => void;
+type Chunk = string | Uint8Array;
+
+/** Options of the middleware. */
+export interface SluiceExpressOptions {
+  /** Approval routes (a framework-agnostic handler) mounted under this path prefix, e.g. '/sluice/approvals'. */
+  approvalRoutes?: { prefix: string; handler: (req: IncomingMessage, res: ServerResponse) => unknown };
+}
+
+function coded(err: unknown): SluiceError {
+  return isSluiceError(err) ? err : new SluiceError('SLUICE_ERR_INTERNAL', undefined, { cause: err });
+}
+
+/** Answer a coded error as `{ error: { code, message, details } }` with its status (a deny uses the decision's status). */
+function sendError(res: ServerResponse, err: unknown, send: (body: Buffer) => void): void {
+  const e = coded(err);
+  const status = typeof e.details.status === 'number' ? e.details.status : e.status;
+  const body = Buffer.from(JSON.stringify({ error: e.toJSON() }));
+  res.statusCode = status;
+  for (const name of res.getHeaderNames()) res.removeHeader(name);
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', body.length);
+  send(body);
+}
+
+async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const part of body) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+const toBuffer = (chunk: Chunk, encoding?: BufferEncoding): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk));
+
+/** Replace res.writeHead/write/end so the body goes through the response phase before anything is sent. */
+function wrapResponse(sluice: Sluice, exchange: Exchange, res: ServerResponse): void {
+  const origWriteHead = res.writeHead.bind(res) as (status: number) => ServerResponse;
+  const origWrite = res.write.bind(res) as (chunk: Uint8Array) => boolean;
+  const origEnd = res.end.bind(res) as (chunk?: Uint8Array) => ServerResponse;
+  let guard: GuardedResponse | null = null;
+  let starting = false;
+  let ended = false;
+  const queue: Buffer[] = [];
+
+  const begin = (): void => {
+    if (starting) return;
+    starting = true;
+    const sink = {
+      data: (chunk: Uint8Array) => { origWrite(chunk); },
+      end: () => { origEnd(); },
+      error: (err: SluiceError) => {
+        if (res.headersSent) res.destroy(err);
+        else sendError(res, err, (b) => { origWriteHead(res.statusCode); origEnd(b); });
+      },
+    };
+    sluice.response(exchange, { status: res.statusCode, headers: res.getHeaders() as Record<string, string | string[]> }, sink).then((g) => {
+      guard = g;
+      for (const name of res.getHeaderNames()) if (!(name in g.headers)) res.removeHeader(name);
+      for (const [name, value] of Object.entries(g.headers)) res.setHeader(name, value);
+      origWriteHead(res.statusCode);
+      for (const chunk of queue) g.write(chunk);
+      queue.length = 0;
+      if (ended) g.end();
+    }, (err: unknown) => sendError(res, err, (b) => { origWriteHead(res.statusCode); origEnd(b); }));
+  };
+
+  res.writeHead = function writeHead(status: number, ...rest: unknown[]) {
+    res.statusCode = status;
+    const headers = rest.find((r) => typeof r === 'object' && r !== null) as OutgoingHttpHeaders | string[] | undefined;
+    if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+    else if (headers) for (const [k, v] of Object.entries(headers)) if (v !== undefined) res.setHeader(k, v);
+    return res;
+  } as typeof res.writeHead;
+
+  res.write = function write(chunk: Chunk, encoding?: unknown, cb?: unknown) {
+    begin();
+    const buf = toBuffer(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
+    if (guard) (guard as GuardedResponse).write(buf);
+    else queue.push(buf);
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') process.nextTick(done as () => void);
+    return true;
+  } as typeof res.write;
+
+  res.end = function end(chunk?: unknown, encoding?: unknown, cb?: unknown) {
+    if (ended) return res;
+    if (typeof chunk === 'function') { cb = chunk; chunk = undefined; }
+    if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
+    if (chunk !== undefined && chunk !== null) res.write(chunk as Chunk, encoding as BufferEncoding);
+    begin();
+    ended = true;
+    if (guard) (guard as GuardedResponse).end();
+    if (typeof cb === 'function') res.once('finish', cb as () => void);
+    return res;
+  } as typeof res.end;
+}
+
+/**
+ * Express middleware: consumes the request body through the engine (bounded, decoded, inspected, masked; malformed
+ * JSON ⇒ 400 and the handler is never called), sets `req.body` (parsed JSON, or a Buffer), denies with the policy's
+ * status and a JSON reason, and masks the response while it is written. Mount it before your routes.
+ *
+ * @example
+ * const app = express();
+ * app.use(sluiceExpress(sluice));
+ * app.get('/users/:id', (req, res) => res.json(user));
+ */
+export function sluiceExpress(sluice: Sluice, options: SluiceExpressOptions = {}): (req: IncomingMessage, res: ServerResponse, next: Next) => void {
+  const approvals = options.approvalRoutes;
+  return (req, res, next) => {
+    const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    if (approvals && url.startsWith(approvals.prefix)) {
+      Promise.resolve(approvals.handler(req, res)).catch(next);
+      return;
+    }
+    sluice.request({
+      adapter: 'express', direction: 'inbound', method: req.method ?? 'GET', host: req.headers.host ?? '', path: url,
+      headers: req.headers, body: req,
+    }).then(async (guarded) => {
+      const body = guarded.body instanceof Uint8Array || guarded.body === null ? guarded.body : await collect(guarded.body);
+      if (body && body.length) {
+        (req as { body?: unknown }).body = guarded.json ? JSON.parse(Buffer.from(body).toString('utf8')) : Buffer.from(body);
+      }
+      wrapResponse(sluice, guarded.exchange, res);
+      next();
+    }).catch((err: unknown) => sendError(res, err, (b) => res.end(b)));
+  };
+}
