@@ -1,5 +1,7 @@
 /** @module bench/payloads — seeded generators of realistic JSON bodies (Anthropic Messages requests, record lists) with planted secrets. */
 
+import { base62Checksum } from '../engine/scan/validators.js';
+
 /** A tiny seeded PRNG (mulberry32): same seed, same payload. */
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -45,7 +47,10 @@ function luhnCard(r: () => number): string {
 export function plantedSecret(r: () => number): string {
   switch (Math.floor(r() * 8)) {
     case 0: return 'AKIA' + chars(r, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 16);
-    case 1: return 'ghp_' + chars(r, B62, 36);
+    case 1: {
+      const body = chars(r, B62, 30); // GitHub tokens carry a CRC32 checksum: make it valid
+      return 'ghp_' + body + base62Checksum(body);
+    }
     case 2: return `${pick(r, ['ana', 'bo', 'chen', 'dana'])}.${chars(r, 'abcdefghij', 5)}@example.com`;
     case 3: return luhnCard(r);
     case 4: return 'xoxb-' + chars(r, '0123456789', 11) + '-' + chars(r, '0123456789', 12) + '-' + chars(r, B62, 24);

@@ -10,7 +10,7 @@ export interface RawHit {
   rule: number;
 }
 
-function grow(a: Uint32Array, need: number): Uint32Array {
+function grow(a: Uint32Array<ArrayBufferLike>, need: number): Uint32Array<ArrayBufferLike> {
   if (need <= a.length) return a;
   const b = new Uint32Array(Math.max(need, a.length * 2));
   b.set(a);
@@ -25,12 +25,12 @@ function grow(a: Uint32Array, need: number): Uint32Array {
  * const batch = new SegmentBatch(scanner); batch.add(buf, 10, 30, 0, false); const hits = batch.scan(buf);
  */
 export class SegmentBatch {
-  private bounds = new Uint32Array(256);
-  private ordinals = new Uint32Array(128);
+  private bounds: Uint32Array<ArrayBufferLike> = new Uint32Array(256);
+  private ordinals: Uint32Array<ArrayBufferLike> = new Uint32Array(128);
   private count = 0;
-  private escBounds = new Uint32Array(32);
-  private escRaw = new Uint32Array(32);
-  private escOrdinals = new Uint32Array(16);
+  private escBounds: Uint32Array<ArrayBufferLike> = new Uint32Array(32);
+  private escRaw: Uint32Array<ArrayBufferLike> = new Uint32Array(32);
+  private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(16);
   private escCount = 0;
   private readonly arena = new DecodeArena();
   /** Whole-value claims by field name (rule per claim). */

@@ -93,8 +93,8 @@ export function createSseMasker(opts: SseMaskerOptions): SseMasker {
     }
     return s;
   };
-  const emitRaw = (ev: SseEvent) => out.push(Buffer.from(ev.raw).toString('utf8'));
-  const emit = (ev: SseEvent, data: unknown) => out.push(writeSseEvent({ ...ev, data: JSON.stringify(data) }));
+  const emitRaw = (ev: SseEvent): void => void out.push(Buffer.from(ev.raw).toString('utf8'));
+  const emit = (ev: SseEvent, data: unknown): void => void out.push(writeSseEvent({ ...ev, data: JSON.stringify(data) }));
 
   /** Mask a JSON (or plain) text; returns the masked text and whether anything changed. */
   function maskText(text: string, prefix: string): string {
@@ -286,7 +286,8 @@ export function createSseMasker(opts: SseMaskerOptions): SseMasker {
     if (ev.data === null) return generic(ev);
     if (ev.data === '[DONE]') {
       await resolveOpenAi(null);
-      return emitRaw(ev);
+      emitRaw(ev);
+      return;
     }
     const d = provider === 'generic' ? undefined : tryParse(ev.data);
     if (d === null || typeof d !== 'object' || Array.isArray(d)) return generic(ev);

@@ -209,7 +209,7 @@ export class JsonTokenizer {
   /** Raw text of the innermost key (latin1 of its bytes: a cheap cache key, not the decoded key). */
   keyRaw(): string {
     const d = this.depth;
-    return this.keyArena.latin1Slice(this.keyBegin[d]!, this.keyEnd[d]!);
+    return this.keyArena.toString('latin1', this.keyBegin[d]!, this.keyEnd[d]!);
   }
 
   /**
