@@ -10,6 +10,9 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   // stream
   // scan
   // identity / approval / audit
+  approvals: () => import('./approvals.js'),
+  audit: () => import('./audit.js'),
+  replay: () => import('./replay.js'),
   identity: () => import('./identity.js'),
   // pipeline
 };
