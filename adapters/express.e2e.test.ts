@@ -1,0 +1,27 @@
+/** @module adapters/express.e2e.test — a real Express 5 app on loopback behind sluiceExpress, run through the shared internal-API suite. */
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import { sluiceExpress } from './express.js';
+import { ROUTES, USER, runInternalApiCases, type Hits } from './testing/internal-api.cases.js';
+import { SAMPLES } from './testing/sluice-fixture.js';
+
+const hit = (hits: Hits, name: string): void => { hits.count[name] = (hits.count[name] ?? 0) + 1; };
+
+runInternalApiCases('express', async (sluice, hits) => {
+  const app = express();
+  app.use(sluiceExpress(sluice));
+  app.use(express.json());
+  app.get(ROUTES.user, (_req, res) => { hit(hits, 'user'); res.json(USER); });
+  app.delete(ROUTES.deleteUser, (_req, res) => { hit(hits, 'delete'); res.status(204).end(); });
+  app.post(ROUTES.echo, (req, res) => { hit(hits, 'echo'); hits.bodies.push(req.body); res.json({ received: req.body }); });
+  app.get(ROUTES.chunked, (_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    const half = SAMPLES.email.length >> 1;
+    res.write(`{"items":[{"email":"${SAMPLES.email.slice(0, half)}`);
+    setTimeout(() => { res.write(`${SAMPLES.email.slice(half)}"},`); res.end('{"ok":true}]}'); }, 5);
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+});
