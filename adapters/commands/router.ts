@@ -8,6 +8,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   build: () => import('./build.js'),
   decide: () => import('./decide.js'),
   // stream
+  mask: () => import('./mask.js'),
+  scan: () => import('./scan.js'),
   // scan
   // identity / approval / audit
   approvals: () => import('./approvals.js'),
