@@ -109,7 +109,7 @@ export const PII_FAKES: Readonly<Record<string, FakeGenerator>> = {
   iban: (r) => said(r, ['IBAN ', 'account: ', 'pay to ', ''], fakeIban(r)),
   'us-ssn': (r) => said(r, ['SSN: ', 'social security number ', 'ssn=', 'Patient ', ''], fakeSsn(r, r.pick(['-', ' ']))),
   'us-ssn-bare': (r) => said(r, ['SSN: ', 'ssn ', 'social security no. ', 'SSN#'], fakeSsn(r, '')),
-  'phone-international': (r) => said(r, ['call ', 'phone: ', 'reach me at ', ''], INTERNATIONAL[r.int(0, INTERNATIONAL.length - 1)]!(r)),
+  'phone-international': (r) => said(r, ['call ', 'phone: ', 'reach me at ', ''], until(r, (x) => INTERNATIONAL[x.int(0, INTERNATIONAL.length - 1)]!(x), phone)),
   'phone-number': (r) => said(r, ['phone: ', 'call me at ', 'Tel. ', 'mobile ', 'cell: '], fakeUsPhone(r)),
   'ipv4-address': (r) => said(r, ['client ip ', 'from ', 'host=', ''], `${r.int(1, 223)}.${r.int(0, 255)}.${r.int(0, 255)}.${r.int(1, 254)}`),
   'ipv6-address': (r) =>
