@@ -7,9 +7,9 @@ import { SAMPLES } from './testing/sluice-fixture.js';
 
 const hit = (hits: Hits, name: string): void => { hits.count[name] = (hits.count[name] ?? 0) + 1; };
 
-runInternalApiCases('express', async (sluice, hits) => {
+runInternalApiCases('express', async (sluice, hits, approvalRoutes) => {
   const app = express();
-  app.use(sluiceExpress(sluice));
+  app.use(sluiceExpress(sluice, approvalRoutes ? { approvalRoutes } : {}));
   app.use(express.json());
   app.get(ROUTES.user, (_req, res) => { hit(hits, 'user'); res.json(USER); });
   app.delete(ROUTES.deleteUser, (_req, res) => { hit(hits, 'delete'); res.status(204).end(); });

@@ -1,14 +1,14 @@
 /** @module adapters/express — Sluice as Express 5 middleware: the request body is consumed through the engine, responses masked as written. */
 import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
-import { isSluiceError, SluiceError, type Exchange, type GuardedResponse, type Sluice } from '../engine/index.js';
+import { isSluiceError, SluiceError, type Exchange, type GuardedResponse, type RouteRequest, type RouteResponse, type Sluice } from '../engine/index.js';
 
 type Next = (err?: unknown) => void;
 type Chunk = string | Uint8Array;
 
 /** Options of the middleware. */
 export interface SluiceExpressOptions {
-  /** Approval routes (a framework-agnostic handler) mounted under this path prefix, e.g. '/sluice/approvals'. */
-  approvalRoutes?: { prefix: string; handler: (req: IncomingMessage, res: ServerResponse) => unknown };
+  /** The approver routes (`approvalRoutes(approvals, { prefix, authenticate })`) and the prefix they answer under. */
+  approvalRoutes?: { prefix: string; handle: (req: RouteRequest) => Promise<RouteResponse> };
 }
 
 function coded(err: unknown): SluiceError {
@@ -27,9 +27,9 @@ function sendError(res: ServerResponse, err: unknown, send: (body: Buffer) => vo
   send(body);
 }
 
-async function collect(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+async function collect(body: AsyncIterable<Uint8Array | string>): Promise<Buffer> {
   const parts: Uint8Array[] = [];
-  for await (const part of body) parts.push(part);
+  for await (const part of body) parts.push(typeof part === 'string' ? Buffer.from(part) : part);
   return Buffer.concat(parts);
 }
 
@@ -113,7 +113,9 @@ export function sluiceExpress(sluice: Sluice, options: SluiceExpressOptions = {}
   return (req, res, next) => {
     const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
     if (approvals && url.startsWith(approvals.prefix)) {
-      Promise.resolve(approvals.handler(req, res)).catch(next);
+      collect(req).then((raw) => approvals.handle({ method: req.method ?? 'GET', path: url, headers: req.headers, body: raw.length ? JSON.parse(raw.toString('utf8')) : undefined }))
+        .then((r) => { res.writeHead(r.status, r.headers); res.end(r.body); })
+        .catch((err: unknown) => sendError(res, new SluiceError('SLUICE_ERR_JSON_SYNTAX', undefined, { cause: err }), (b) => res.end(b)));
       return;
     }
     sluice.request({

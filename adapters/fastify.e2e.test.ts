@@ -7,9 +7,9 @@ import { SAMPLES } from './testing/sluice-fixture.js';
 
 const hit = (hits: Hits, name: string): void => { hits.count[name] = (hits.count[name] ?? 0) + 1; };
 
-runInternalApiCases('fastify', async (sluice, hits) => {
+runInternalApiCases('fastify', async (sluice, hits, approvalRoutes) => {
   const app = Fastify({ bodyLimit: 16 << 20 });
-  await app.register(sluiceFastify, { sluice });
+  await app.register(sluiceFastify, { sluice, ...(approvalRoutes ? { approvalRoutes } : {}) });
   app.get(ROUTES.user, async () => { hit(hits, 'user'); return USER; });
   app.delete(ROUTES.deleteUser, async (_req, reply) => { hit(hits, 'delete'); return reply.code(204).send(); });
   app.post(ROUTES.echo, async (req) => { hit(hits, 'echo'); hits.bodies.push(req.body); return { received: req.body }; });

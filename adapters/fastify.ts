@@ -1,15 +1,14 @@
 /** @module adapters/fastify — Sluice as a Fastify 5 plugin: preParsing runs the request phase, onSend masks the response. */
 import { PassThrough, Readable } from 'node:stream';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import fp from 'fastify-plugin';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { isSluiceError, SluiceError, type Exchange, type Sluice } from '../engine/index.js';
+import { isSluiceError, SluiceError, type Exchange, type RouteRequest, type RouteResponse, type Sluice } from '../engine/index.js';
 
 /** Options of the plugin. */
 export interface SluiceFastifyOptions {
   sluice: Sluice;
-  /** Approval routes (a framework-agnostic handler) mounted under this prefix, e.g. '/sluice/approvals'. */
-  approvalRoutes?: { prefix: string; handler: (req: IncomingMessage, res: ServerResponse) => unknown };
+  /** The approver routes (`approvalRoutes(approvals, { prefix, authenticate })`) and the prefix they answer under. */
+  approvalRoutes?: { prefix: string; handle: (req: RouteRequest) => Promise<RouteResponse> };
 }
 
 const EXCHANGE = Symbol('sluice.exchange');
@@ -60,10 +59,12 @@ const plugin: FastifyPluginAsync<SluiceFastifyOptions> = async (fastify, options
   if (!sluice || typeof sluice.request !== 'function') throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'the sluice option is required');
 
   if (approvalRoutes) {
-    fastify.all(`${approvalRoutes.prefix}/*`, async (req, reply) => {
-      reply.hijack();
-      await approvalRoutes.handler(req.raw, reply.raw);
-    });
+    const route = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      const r = await approvalRoutes.handle({ method: req.method, path: req.url, headers: req.headers, body: req.body });
+      return reply.code(r.status).headers(r.headers).send(r.body);
+    };
+    fastify.all(approvalRoutes.prefix, route);
+    fastify.all(`${approvalRoutes.prefix}/*`, route);
   }
 
   fastify.addHook('preParsing', async (request, reply, payload) => {

@@ -1,7 +1,10 @@
 /** @module adapters/testing/internal-api.cases — one end-to-end suite run against the Express and Fastify adapters (an internal API an agent calls). */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { gzipSync } from 'node:zlib';
-import { createIdentityResolver, generateApiKey, hashApiKey, type Sluice } from '../../engine/index.js';
+import {
+  approvalRoutes, createApprovals, createAuditLog, createIdentityResolver, createMemoryStore, generateApiKey, hashApiKey,
+  type AuditRecord, type RouteRequest, type RouteResponse, type Sluice,
+} from '../../engine/index.js';
 import { SAMPLES, testSluice } from './sluice-fixture.js';
 
 /** What the routes saw; the suite asserts handlers never ran for refused requests. */
@@ -23,7 +26,9 @@ export const ROUTES = {
 export const USER = { id: 7, email: SAMPLES.email, ssn: SAMPLES.ssn, note: 'vip customer' };
 
 /** Starts an app on loopback for a Sluice; returns its base URL and a closer. */
-export type StartApp = (sluice: Sluice, hits: Hits) => Promise<{ url: string; close(): Promise<void> }>;
+export type StartApp = (
+  sluice: Sluice, hits: Hits, routes?: { prefix: string; handle: (req: RouteRequest) => Promise<RouteResponse> },
+) => Promise<{ url: string; close(): Promise<void> }>;
 
 /**
  * Run the shared internal-API suite against one adapter.
@@ -111,6 +116,71 @@ export function runInternalApiCases(adapter: string, start: StartApp): void {
       const res = await call(ROUTES.echo, { method: 'POST', body: bomb, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
       expect(res.status).toBe(413);
       expect((await res.json()).error.code).toBe('SLUICE_ERR_DECOMPRESSION_BOMB');
+    });
+  });
+
+  describe(`${adapter}: approvals and audit`, () => {
+    const agent = generateApiKey();
+    const approver = generateApiKey();
+    const hits: Hits = { count: {}, bodies: [] };
+    const records: AuditRecord[] = [];
+    let sluice: Sluice;
+    let app: { url: string; close(): Promise<void> };
+    const prefix = '/sluice/approvals';
+
+    beforeAll(async () => {
+      const identity = createIdentityResolver({ apiKeys: [
+        { id: 'agent', hash: hashApiKey(agent.key), sub: 'agent', groups: ['agents'] },
+        { id: 'dba', hash: hashApiKey(approver.key), sub: 'dba', groups: ['sluice-approvers'] },
+      ] });
+      const approvals = createApprovals({ store: createMemoryStore(), defaultTimeoutS: 10, pollIntervalMs: 20 });
+      const audit = createAuditLog({ sink: async (record) => { records.push(record); } });
+      sluice = await testSluice({ identity, approvals, audit });
+      app = await start(sluice, hits, { prefix, handle: approvalRoutes(approvals, { prefix, authenticate: (h) => identity.resolve(h) }) });
+    }, 60_000);
+    afterAll(async () => { await app.close(); await sluice.close(); });
+
+    async function pendingId(): Promise<string> {
+      for (let i = 0; i < 200; i++) {
+        const list = await (await fetch(`${app.url}${prefix}`, { headers: { 'x-api-key': approver.key } })).json() as { approvals: Array<{ id: string }> };
+        if (list.approvals.length) return list.approvals[0]!.id;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error('no pending approval appeared');
+    }
+
+    it('holds a destructive route until an approver approves it, then runs the handler once', async () => {
+      const pending = fetch(`${app.url}${ROUTES.deleteUser}`, { method: 'DELETE', headers: { 'x-api-key': agent.key } });
+      const id = await pendingId();
+      expect(hits.count.delete ?? 0).toBe(0);
+      const approved = await fetch(`${app.url}${prefix}/${id}/approve`, { method: 'POST', headers: { 'x-api-key': approver.key } });
+      expect(approved.status).toBe(200);
+      expect((await pending).status).toBe(204);
+      expect(hits.count.delete).toBe(1);
+    });
+
+    it('answers 403 when the approver denies, and the handler never runs', async () => {
+      const before = hits.count.delete ?? 0;
+      const pending = fetch(`${app.url}${ROUTES.deleteUser}?again=1`, { method: 'DELETE', headers: { 'x-api-key': agent.key } });
+      const id = await pendingId();
+      await fetch(`${app.url}${prefix}/${id}/deny`, { method: 'POST', headers: { 'x-api-key': approver.key } });
+      const res = await pending;
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe('SLUICE_ERR_APPROVAL_DENIED');
+      expect(hits.count.delete ?? 0).toBe(before);
+    });
+
+    it('records one audit event per decision, with masked bodies only', async () => {
+      const before = records.length;
+      const res = await fetch(`${app.url}${ROUTES.echo}`, { method: 'POST', body: JSON.stringify({ to: SAMPLES.email }), headers: { 'x-api-key': agent.key, 'content-type': 'application/json' } });
+      await res.json();
+      await new Promise((r) => setTimeout(r, 50));
+      const events = records.slice(before).filter((r) => r.kind === 'event').map((r) => r.event!);
+      expect(events.map((e) => e.phase)).toEqual(['request', 'response']);
+      expect(JSON.stringify(events)).not.toContain(SAMPLES.email);
+      expect(events[0]!.identity.sub).toBe('agent');
+      const approvalsSeen = records.filter((r) => r.event?.decision.approval).map((r) => r.event!.decision.approval!.outcome);
+      expect(approvalsSeen).toEqual(['approved', 'denied']);
     });
   });
 }

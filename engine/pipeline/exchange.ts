@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { decisionChannel, publish, timingChannel } from './events.js';
+import { approvalRequestHash } from '../approval/hash.js';
 import type { LlmApi } from './llm.js';
 import type { StreamApi } from './seams.js';
 import type { Decision, FindingFact, LlmFactsInput, Phase, PipelineIdentity, PolicyInput, ResolvedOptions } from './types.js';
@@ -97,14 +98,19 @@ export class Exchange {
         details: { phase, reasons: [ask.reason], status: 403, exchangeId: this.id },
       });
     }
+    const body = extra().body ?? (phase === 'tool_call' ? JSON.stringify(f.llm?.tool_calls ?? []) : null);
+    const call = phase === 'tool_call' ? f.llm?.tool_calls[0] : undefined;
     const request = {
-      exchangeId: this.id, phase, adapter: this.adapter, identity: this.identity, target: { ...this.http, status: f.status },
-      reason: ask.reason, approvers: ask.approvers, timeoutS: ask.timeout_s, kind: ask.kind, grantTtlS: ask.grant_ttl_s,
-      llm: f.llm, findings: f.findings,
+      kind: ask.kind, reason: ask.reason, approvers: ask.approvers, timeoutS: ask.timeout_s,
+      ...(ask.grant_ttl_s !== undefined ? { grantTtlS: ask.grant_ttl_s } : {}),
+      identity: { authenticated: this.identity.authenticated, sub: this.identity.sub, groups: this.identity.groups, method: this.identity.method },
+      target: { method: this.http.method, host: this.http.host, path: this.http.path },
+      operationClass: call ? `tool:${call.name}` : f.llm ? `llm:${f.llm.provider}` : `http:${this.http.method}`,
+      requestHash: approvalRequestHash({ method: this.http.method, host: this.http.host, path: this.http.path, body, identity: this.identity }),
     };
     try {
       const outcome = (await approvals.hold(request)) as Record<string, unknown> | undefined;
-      await this.record(phase, f, decision, { ...extra(), approval: { id: outcome?.id ?? null, kind: ask.kind, outcome: 'approved', approver: outcome?.approver ?? null } });
+      await this.record(phase, f, decision, { ...extra(), approval: { id: outcome?.id ?? null, kind: ask.kind, outcome: 'approved', approver: outcome?.approvedBy ?? null, via: outcome?.via } });
     } catch (err) {
       const outcome = isSluiceError(err, 'SLUICE_ERR_APPROVAL_TIMEOUT') ? 'timeout' : isSluiceError(err, 'SLUICE_ERR_APPROVAL_DENIED') ? 'denied' : 'error';
       const id = isSluiceError(err) ? (err.details.id ?? err.details.approvalId ?? null) : null;
