@@ -36,8 +36,17 @@ export interface CorpusOptions {
 const FAKES: Readonly<Record<string, FakeGenerator>> = { ...SECRET_FAKES, ...PII_FAKES };
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-function textDoc(rng: Rng, docId: string, snippet: string, label?: Omit<CorpusLabel, 'pointer' | 'start' | 'end'> & { at: number; length: number }): CorpusDoc {
+/** Punctuation a value often sits between in prose and code: quotes, brackets, a sentence end. */
+const WRAPPERS: ReadonlyArray<[string, string]> = [['', ''], ['"', '"'], ["'", "'"], ['(', ')'], ['<', '>'], ['`', '`'], ['', '.'], ['', ','], ['[', ']'], ['=', ';']];
+
+function wrapped(rng: Rng): { before: string; after: string } {
   const { before, after } = rng.pick(TEXT_TEMPLATES)(rng);
+  const [open, close] = rng.chance(0.5) ? rng.pick(WRAPPERS) : ['', ''];
+  return { before: before + open, after: close + after };
+}
+
+function textDoc(rng: Rng, docId: string, snippet: string, label?: Omit<CorpusLabel, 'pointer' | 'start' | 'end'> & { at: number; length: number }): CorpusDoc {
+  const { before, after } = wrapped(rng);
   const body = `${before}${snippet}${after}`;
   const labels: CorpusLabel[] = [];
   if (label) {
@@ -48,7 +57,7 @@ function textDoc(rng: Rng, docId: string, snippet: string, label?: Omit<CorpusLa
 }
 
 function jsonDoc(rng: Rng, docId: string, value: string, label?: { detector: string; category: DetectorCategory; at: number; length: number }): CorpusDoc {
-  const { before, after } = rng.pick(TEXT_TEMPLATES)(rng);
+  const { before, after } = wrapped(rng);
   const text = `${before}${value}${after}`;
   const { body, pointer } = rng.pick(JSON_TEMPLATES)(rng, text);
   const labels: CorpusLabel[] = [];
