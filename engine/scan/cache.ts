@@ -1,8 +1,9 @@
-/** @module scan/cache — compiled libhs databases cached in memory and (opt-in) on disk, keyed on the pattern set. */
+/** @module scan/cache — compiled libhs databases cached in memory and on disk, keyed on libhs version, CPU and pattern set. */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, cpus } from 'node:os';
 import { join } from 'node:path';
+import { defaultCacheDir } from '../policy/paths.js';
 import type { NativeBinding, NativeDatabase } from './native.js';
 
 /** What a database is compiled from; the cache key hashes all of it. */
@@ -16,10 +17,13 @@ export interface DatabaseSpec {
 const memory = new Map<string, NativeDatabase>();
 const MEMORY_LIMIT = 32;
 
-/** Where compiled databases are stored on disk: `cacheDir` option, else env SLUICE_CACHE_DIR, else nowhere. */
-function diskDir(cacheDir: string | undefined): string | undefined {
-  const dir = cacheDir ?? process.env.SLUICE_CACHE_DIR;
-  return dir ? join(dir, 'hs') : undefined;
+/**
+ * Where compiled databases are stored: `<cacheDir>/hs`, default `.sluice-cache/hs` at the package root
+ * (or under env SLUICE_CACHE_DIR); `false` keeps them in memory only.
+ */
+function diskDir(cacheDir: string | false | undefined): string | undefined {
+  if (cacheDir === false) return undefined;
+  return join(cacheDir ?? defaultCacheDir(), 'hs');
 }
 
 /**
@@ -41,9 +45,9 @@ export function databaseKey(binding: NativeBinding, spec: DatabaseSpec): string 
  * A stale or foreign disk entry is ignored and overwritten; disk errors never fail the compile.
  *
  * @example
- * const db = cachedCompile(binding, spec, undefined);
+ * const db = cachedCompile(binding, spec, undefined); // .sluice-cache/hs/<key>.block.db
  */
-export function cachedCompile(binding: NativeBinding, spec: DatabaseSpec, cacheDir: string | undefined): NativeDatabase {
+export function cachedCompile(binding: NativeBinding, spec: DatabaseSpec, cacheDir: string | false | undefined): NativeDatabase {
   const key = databaseKey(binding, spec);
   const hit = memory.get(key);
   if (hit) return hit;

@@ -1,4 +1,4 @@
-/** @module scan/confirm-stream — stream-mode confirm shared by both engines: a retained tail and per-rule resume points. */
+/** @module scan/confirm-stream — stream-mode confirm shared by both engines: a retained tail and per-rule candidate windows. */
 import type { Match } from './scanner.js';
 import { confirmRange, type CompiledRule, type TextWindow } from './confirm.js';
 
@@ -8,28 +8,29 @@ export function sortMatches(matches: Match[]): Match[] {
 }
 
 /**
- * Keeps the last bytes of a stream (latin1) and, per rule, where its global scan stands (`resume`) and from where
- * a candidate (a libhs end offset or a keyword hit) says a match may start (`pendingFrom`, until `pendingUntil`).
- * Matches are reported only once no later byte can change them, so a chunking never changes the result: the
+ * Keeps the last bytes of a stream (latin1) and, per rule, where its global scan stands (`resume`) and the
+ * pending candidate windows: ranges [from, to) where a match may start (from libhs end offsets or keyword hits).
+ * A match is reported only once no later byte can change it, so the chunking never changes the result: the
  * matches equal a block scan of the concatenated chunks.
  *
  * @example
- * const state = new ConfirmState(rules);
- * state.append(chunk); state.mark(0, 10, 90); const found = state.confirm(false);
+ * const state = new ConfirmState(rules, []);
+ * state.append(chunk); state.mark(0, 10, 50); const found = state.confirm(false);
  */
 export class ConfirmState {
   /** Bytes seen so far (absolute stream offset of the next byte). */
   limit = 0;
   private readonly window: TextWindow = { text: '', base: 0 };
   private readonly resume: Float64Array;
-  private readonly pendingFrom: Float64Array;
-  private readonly pendingUntil: Float64Array;
+  /** Per rule: flat [from, to, from, to, …] windows of possible match starts, not yet decided. */
+  private readonly pending: number[][];
   private readonly keep: number;
 
-  constructor(private readonly rules: readonly CompiledRule[]) {
+  /** `always`: rules that may start anywhere (JS rules without keywords); their window never closes. */
+  constructor(private readonly rules: readonly CompiledRule[], always: readonly number[]) {
     this.resume = new Float64Array(rules.length);
-    this.pendingFrom = new Float64Array(rules.length).fill(Infinity);
-    this.pendingUntil = new Float64Array(rules.length).fill(-Infinity);
+    this.pending = rules.map(() => []);
+    for (const r of always) this.pending[r] = [0, Infinity];
     let keep = 0;
     for (const rule of rules) keep = Math.max(keep, rule.maxLength + rule.contextWindow + 2);
     this.keep = keep;
@@ -47,10 +48,13 @@ export class ConfirmState {
     this.limit += chunk.length;
   }
 
-  /** A candidate for `rule`: a match may start at ≥ `from`; all such matches are decidable once `limit` ≥ `until`. */
-  mark(rule: number, from: number, until: number): void {
-    if (from < this.pendingFrom[rule]!) this.pendingFrom[rule] = from;
-    if (until > this.pendingUntil[rule]!) this.pendingUntil[rule] = until;
+  /** A candidate for `rule`: a match may start in [from, to). Windows arrive in any order; they are merged. */
+  mark(rule: number, from: number, to: number): void {
+    const list = this.pending[rule]!;
+    const n = list.length;
+    if (n >= 2 && from >= list[n - 2]! && from <= list[n - 1]!) list[n - 1] = Math.max(list[n - 1]!, to);
+    else if (n === 0 || from > list[n - 1]!) list.push(from, to);
+    else mergeInto(list, from, to);
   }
 
   /** Confirm what the bytes so far allow (all of it when `final`), then drop text no rule can need again. */
@@ -58,15 +62,20 @@ export class ConfirmState {
     const out: Match[] = [];
     const limit = this.limit;
     for (let r = 0; r < this.rules.length; r++) {
-      const pending = this.pendingFrom[r]!;
-      if (pending === Infinity) continue;
-      const from = Math.max(this.resume[r]!, pending);
+      const list = this.pending[r]!;
+      if (list.length === 0) continue;
       const rule = this.rules[r]!;
-      this.resume[r] = confirmRange(rule, this.window, from, limit, 0, Infinity, out, undefined, final ? undefined : limit);
-      if (final || limit >= this.pendingUntil[r]!) {
-        this.pendingFrom[r] = Infinity;
-        this.pendingUntil[r] = -Infinity;
-      } else this.pendingFrom[r] = this.resume[r]!;
+      let done = 0;
+      for (; done < list.length; done += 2) {
+        const from = Math.max(this.resume[r]!, list[done]!);
+        const to = list[done + 1]!;
+        if (from >= to) continue;
+        const sliceEnd = Math.min(limit, to + rule.maxLength);
+        const at = confirmRange(rule, this.window, from, sliceEnd, 0, Infinity, out, undefined, final ? undefined : sliceEnd);
+        this.resume[r] = Math.max(this.resume[r]!, at);
+        if (!final && at < to) break; // starts in [at, to) need more bytes; later windows wait (global scan order)
+      }
+      if (done > 0) list.splice(0, done);
     }
     this.trim();
     return sortMatches(out);
@@ -75,13 +84,34 @@ export class ConfirmState {
   private trim(): void {
     let keepFrom = this.limit - this.keep;
     for (let r = 0; r < this.rules.length; r++) {
-      const pending = this.pendingFrom[r]!;
-      if (pending !== Infinity) keepFrom = Math.min(keepFrom, Math.max(this.resume[r]!, pending) - 2 - this.rules[r]!.contextWindow);
+      const list = this.pending[r]!;
+      if (list.length > 0) keepFrom = Math.min(keepFrom, Math.max(this.resume[r]!, list[0]!) - 2 - this.rules[r]!.contextWindow);
     }
     const drop = keepFrom - this.window.base;
     if (drop > 4096 && drop > this.window.text.length / 2) {
       this.window.text = this.window.text.slice(drop);
       this.window.base = keepFrom;
     }
+  }
+}
+
+/** Insert [from, to) into sorted disjoint windows, merging overlaps. */
+function mergeInto(list: number[], from: number, to: number): void {
+  const merged: number[] = [];
+  let placed = false;
+  for (let i = 0; i < list.length; i += 2) {
+    const [a, b] = [list[i]!, list[i + 1]!];
+    if (!placed && from < a) {
+      merged.push(from, to);
+      placed = true;
+    }
+    merged.push(a, b);
+  }
+  if (!placed) merged.push(from, to);
+  list.length = 0;
+  for (let i = 0; i < merged.length; i += 2) {
+    const n = list.length;
+    if (n > 0 && merged[i]! <= list[n - 1]!) list[n - 1] = Math.max(list[n - 1]!, merged[i + 1]!);
+    else list.push(merged[i]!, merged[i + 1]!);
   }
 }

@@ -97,7 +97,7 @@ function confirmRule(rule: CompiledRule, win: TextWindow, hits: Hits | null, lo:
 }
 
 function jsStream(rules: readonly CompiledRule[]): ScanStream {
-  const state = new ConfirmState(rules);
+  const state = new ConfirmState(rules, rules.filter((r) => r.keywords.length === 0).map((r) => r.index));
   const longest = Math.max(1, ...rules.flatMap((r) => r.keywords.map((k) => k.length)));
   let searched = 0; // keyword hits ending at or before this offset were already marked
   let ended = false;
@@ -106,17 +106,12 @@ function jsStream(rules: readonly CompiledRule[]): ScanStream {
     const from = Math.max(base, searched - longest + 1);
     const lower = text.slice(from - base).toLowerCase();
     for (const rule of rules) {
-      if (rule.keywords.length === 0) {
-        state.mark(rule.index, 0, Infinity);
-        continue;
-      }
       for (const keyword of rule.keywords) {
-        const first = lower.indexOf(keyword);
-        if (first < 0) continue;
-        const start = from + (from + first + keyword.length > searched ? first : lower.indexOf(keyword, searched - from - keyword.length + 1));
-        if (start < from) continue;
-        const last = from + lower.lastIndexOf(keyword);
-        state.mark(rule.index, start + keyword.length - rule.maxLength, last + rule.maxLength + 1);
+        // only hits that end after `searched` are new; a match containing one starts in [p + k - maxLength, p]
+        for (let i = lower.indexOf(keyword, Math.max(0, searched - from - keyword.length + 1)); i >= 0; i = lower.indexOf(keyword, i + 1)) {
+          const p = from + i;
+          state.mark(rule.index, p + keyword.length - rule.maxLength, p + 1);
+        }
       }
     }
     searched = state.limit;

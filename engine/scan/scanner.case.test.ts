@@ -1,11 +1,15 @@
 /** @module scan/scanner.case.test — one conformance suite run against both scanner engines (native libhs and JS). */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isSluiceError } from '../errors.js';
 import { builtinDetectors } from '../../rules/detectors/registry.js';
 import type { DetectorDefinition, Match, Scanner } from './scanner.js';
 import { createScanner } from './select.js';
 import { loadNative } from './native.js';
+import { clearDatabaseCache } from './cache.js';
 
 /** libhs is installed (CI: make setup installs it and builds the addon), so the native engine must be tested. */
 const libhsPresent = spawnSync('pkg-config', ['--exists', 'libhs']).status === 0;
@@ -193,7 +197,7 @@ describe.each(ENGINES)('scanner conformance: $engine', ({ engine, skip }) => {
       const scanner = make(detectors);
       expect(scanner.detectors.map((d) => d.id)).toEqual(detectors.map((d) => d.id));
       expect(scanner.openStream().end()).toEqual([]);
-    });
+    }, 120_000); // a cold libhs compile of the full set (block + stream) takes seconds on a loaded machine; later tests hit the cache
 
     it.skipIf(skip)('each passes its examples: match ⇒ found (containing a keyword), noMatch ⇒ not found', () => {
       const scanner = make(detectors);
@@ -235,6 +239,29 @@ describe.skipIf(!nativeTestable)('native and JS engines agree', () => {
       for (let i = bytes.indexOf('"content":"'); i >= 0; i = bytes.indexOf('"content":"', i + 1)) bounds.push(i + 11, bytes.indexOf('"}', i + 11));
       const b = Uint32Array.from(bounds);
       expect(strip(native.scanSegments(bytes, b, b.length / 2))).toEqual(strip(js.scanSegments(bytes, b, b.length / 2)));
+    }
+  });
+});
+
+describe.skipIf(!nativeTestable)('compiled database cache (native)', () => {
+  it('stores serialized databases on disk and reuses them; a corrupt entry is recompiled and replaced', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-hs-'));
+    try {
+      const text = Buffer.from(`x ${GH} AKIAIOSFODNN7EXAMPLE`);
+      clearDatabaseCache(); // earlier tests compiled this set in memory
+      const first = createScanner({ engine: 'native', detectors: TEST_DETECTORS, cacheDir: dir });
+      const expected = strip(first.scan(text));
+      first.openStream().end();
+      const files = readdirSync(join(dir, 'hs')).sort((a, b) => a.slice(64).localeCompare(b.slice(64)));
+      expect(files.map((f) => f.replace(/^[0-9a-f]{64}/, 'KEY'))).toEqual(['KEY.block.db', 'KEY.stream.db']);
+      clearDatabaseCache();
+      expect(strip(createScanner({ engine: 'native', detectors: TEST_DETECTORS, cacheDir: dir }).scan(text))).toEqual(expected);
+      writeFileSync(join(dir, 'hs', files[0]!), 'not a database');
+      clearDatabaseCache();
+      expect(strip(createScanner({ engine: 'native', detectors: TEST_DETECTORS, cacheDir: dir }).scan(text))).toEqual(expected);
+      expect(readFileSync(join(dir, 'hs', files[0]!)).length).toBeGreaterThan(100);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

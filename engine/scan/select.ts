@@ -15,8 +15,8 @@ export interface ScannerOptions {
   engine?: ScannerEngineChoice;
   /** Detector definitions (validated, e.g. from `loadDetectors`); default the built-in library. */
   detectors?: readonly DetectorDefinition[];
-  /** Directory for compiled libhs databases (default env SLUICE_CACHE_DIR, else memory only). */
-  cacheDir?: string;
+  /** Directory for compiled libhs databases (default `.sluice-cache`, env SLUICE_CACHE_DIR); `false`: memory only. */
+  cacheDir?: string | false;
 }
 
 /** The engine that runs and why; `libhs` and `addon` when the native binding loaded. */
@@ -67,8 +67,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   if (options.detectors !== undefined && !Array.isArray(options.detectors)) {
     throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'detectors must be an array of detector definitions');
   }
-  if (options.cacheDir !== undefined && typeof options.cacheDir !== 'string') {
-    throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'cacheDir must be a string');
+  if (options.cacheDir !== undefined && options.cacheDir !== false && typeof options.cacheDir !== 'string') {
+    throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'cacheDir must be a directory path or false');
   }
   const detectors = Object.freeze([...(options.detectors ?? builtinDetectors())]);
   if (detectors.length === 0) throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'at least one detector is required');
