@@ -1,6 +1,7 @@
 /** @module stream/detect — collects the string values of a buffer and scans them in one batched engine call per buffer. */
 import type { Scanner } from '../scan/scanner.js';
 import { DecodeArena } from './escapes.js';
+import type { JsonTokenizer } from './tokenizer.js';
 
 /** A detection before pointers are known: raw byte range in the source buffer, the string value's ordinal, the rule. */
 export interface RawHit {
@@ -130,28 +131,43 @@ export class SegmentBatch {
 }
 
 /**
- * Resolves JSON keys to the field-name detectors that claim their values, with a bounded cache
- * keyed by the raw key text (so a key is lowercased and matched once).
+ * Resolves JSON keys to the field-name detectors that claim their values, with a bounded cache keyed
+ * by a hash of the raw key bytes (verified byte by byte), so no string is built per value.
  *
  * @example
- * const fields = new FieldClaims(scanner); fields.enabled && fields.rulesFor(rawKey, decode);
+ * const fields = new FieldClaims(scanner); if (fields.enabled) fields.rulesFor(tok);
  */
 export class FieldClaims {
   readonly enabled: boolean;
-  private readonly cache = new Map<string, readonly number[]>();
+  private readonly cache = new Map<number, Array<{ raw: Uint8Array; rules: readonly number[] }>>();
+  private size = 0;
 
   constructor(private readonly scanner: Scanner) {
     this.enabled = scanner.detectors.some((d) => (d.fieldNames?.length ?? 0) > 0);
   }
 
-  /** Rules claiming the value of the key whose raw text is `raw` (`decoded` yields the decoded key on a miss). */
-  rulesFor(raw: string, decoded: () => string): readonly number[] {
-    let rules = this.cache.get(raw);
-    if (rules === undefined) {
-      rules = this.scanner.detectorsForField(decoded().toLowerCase());
-      if (this.cache.size >= 4096) this.cache.clear();
-      this.cache.set(raw, rules);
+  /** Rules claiming the value of the tokenizer's innermost key. */
+  rulesFor(tok: JsonTokenizer): readonly number[] {
+    const raw = tok.keyBytes();
+    let h = 0x811c9dc5 ^ raw.length;
+    for (let i = 0; i < raw.length; i++) h = Math.imul(h ^ raw[i]!, 0x01000193);
+    const bucket = this.cache.get(h);
+    if (bucket) {
+      outer: for (const entry of bucket) {
+        if (entry.raw.length !== raw.length) continue;
+        for (let i = 0; i < raw.length; i++) if (entry.raw[i] !== raw[i]) continue outer;
+        return entry.rules;
+      }
     }
+    const rules = this.scanner.detectorsForField(tok.key().toLowerCase());
+    if (this.size >= 4096) {
+      this.cache.clear();
+      this.size = 0;
+    }
+    const entry = { raw: raw.slice(), rules };
+    if (bucket) bucket.push(entry);
+    else this.cache.set(h, [entry]);
+    this.size++;
     return rules;
   }
 }

@@ -35,8 +35,7 @@ class InspectVisitor implements JsonVisitor {
     const ordinal = this.ordinal++;
     if (ex !== null && this.tok.currentDepth <= EXTRACT_MAX_DEPTH) ex.value(this.tok.currentDepth, start, end, true, 0);
     if (this.fields.enabled && this.tok.inObject) {
-      const tok = this.tok;
-      const rules = this.fields.rulesFor(tok.keyRaw(), () => tok.key());
+      const rules = this.fields.rulesFor(this.tok);
       if (rules.length > 0) {
         this.batch.claim(start, end, ordinal, rules[0]!);
         return;

@@ -1,7 +1,6 @@
 /** @module stream/tokenizer — a push-based, incremental, byte-level strict JSON (RFC 8259) tokenizer with a cheap JSON Pointer stack. */
 import { SluiceError } from '../errors.js';
 import { escapePointerToken } from './pointer.js';
-import { decodeJsonStringToString } from './escapes.js';
 
 /** Limits enforced while tokenizing; each violation raises its own coded error. */
 export interface JsonLimits {
@@ -248,7 +247,12 @@ export class JsonTokenizer {
   /** The innermost key as a decoded string ('' at top level or in an array). */
   key(): string {
     if (!this.inObject) return '';
-    return decodeJsonStringToString(this.keyArena, this.keyBegin[this.depth]!, this.keyEnd[this.depth]!);
+    return this.keyAt(this.depth);
+  }
+
+  private keyAt(d: number): string {
+    const text = this.keyArena.toString('utf8', this.keyBegin[d]!, this.keyEnd[d]!);
+    return this.keyEscaped[d] === 1 ? (JSON.parse(`"${text}"`) as string) : text;
   }
 
   /** Path segments of the current value (keys as strings, indexes as numbers). */
@@ -256,7 +260,7 @@ export class JsonTokenizer {
     const out: Array<string | number> = [];
     for (let d = 1; d <= this.depth; d++) {
       if (this.kinds[d] === KIND_ARRAY) out.push(this.indexes[d]!);
-      else out.push(decodeJsonStringToString(this.keyArena, this.keyBegin[d]!, this.keyEnd[d]!));
+      else out.push(this.keyAt(d));
     }
     return out;
   }
@@ -266,7 +270,7 @@ export class JsonTokenizer {
     let out = '';
     for (let d = 1; d <= this.depth; d++) {
       if (this.kinds[d] === KIND_ARRAY) out += '/' + this.indexes[d];
-      else out += '/' + escapePointerToken(decodeJsonStringToString(this.keyArena, this.keyBegin[d]!, this.keyEnd[d]!));
+      else out += '/' + escapePointerToken(this.keyAt(d));
     }
     return out;
   }
