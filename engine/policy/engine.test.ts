@@ -107,6 +107,7 @@ describe.skipIf(!opaAvailable)('malformed decisions fail closed with a code (nee
     const d = engine.decide({ ...INPUT, phase: 'sideways' } as never);
     expect(d.error?.code).toBe('SLUICE_ERR_INPUT_INVALID');
     expect(engine.decide(undefined as never).error?.code).toBe('SLUICE_ERR_INPUT_INVALID');
+    expect(engine.decide({ ...INPUT, http: { ...INPUT.http, headers: { accept: ['a', 'b'] } } }).error).toBeUndefined();
   });
 
   it('fail-open allows, still masks everything, and is counted', async () => {

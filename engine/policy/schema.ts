@@ -82,7 +82,7 @@ export const policyInputSchema = {
         host: { type: 'string' },
         path: { type: 'string' },
         status: { type: 'integer', nullable: true },
-        headers: { type: 'object', additionalProperties: { type: 'string' } },
+        headers: { type: 'object', additionalProperties: { anyOf: [{ type: 'string' }, strings] } },
       },
     },
     llm: {

@@ -22,7 +22,7 @@ export interface PolicyHttp {
   host: string;
   path: string;
   status: number | null;
-  headers: Record<string, string>;
+  headers: Record<string, string | string[]>;
 }
 
 /** One tool call the model asked for (or the agent is making). */

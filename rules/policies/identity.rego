@@ -12,9 +12,10 @@ wildcard_match("*", _) := true
 
 wildcard_match(pattern, value) if pattern == value
 
+# Checked in this order so authenticated callers (the common case) skip the rule scan.
 unauthenticated_denied if {
-	identity_required
 	not input.identity.authenticated
+	identity_required
 }
 
 deny_reasons contains msg if {
