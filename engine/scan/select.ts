@@ -49,7 +49,7 @@ export function scannerInfo(engine: ScannerEngineChoice = 'auto'): ScannerInfo {
   const native = loadNative();
   if (native.ok) return { engine: 'native', reason: `${why}: libhs ${native.libhs} loaded`, libhs: native.libhs, addon: native.path };
   if (choice === 'native') return { engine: 'js', reason: `${why}: native unavailable (${native.reason})`, addon: native.path };
-  return { engine: 'js', reason: `${why}: fell back to the JS scanner because the ${native.reason}`, addon: native.path };
+  return { engine: 'js', reason: `${why}: fell back to the JS scanner: ${native.reason}`, addon: native.path };
 }
 
 /**
