@@ -11,6 +11,7 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   mask: () => import('./mask.js'),
   scan: () => import('./scan.js'),
   // scan
+  doctor: () => import('./doctor.js'),
   // identity / approval / audit
   approvals: () => import('./approvals.js'),
   audit: () => import('./audit.js'),
