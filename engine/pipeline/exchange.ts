@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { decisionChannel, publish, timingChannel } from './events.js';
 import { approvalRequestHash } from '../approval/hash.js';
+import type { AuditApproval } from '../audit/types.js';
 import type { LlmApi } from './llm.js';
 import type { StreamApi } from './seams.js';
 import type { Decision, FindingFact, LlmFactsInput, Phase, PipelineIdentity, PolicyInput, ResolvedOptions } from './types.js';
@@ -27,7 +28,9 @@ export interface PhaseFacts {
 }
 
 /** What the audit event of a decision carries besides the decision. */
-export interface RecordExtra { body?: Uint8Array | string | null; approval?: Record<string, unknown> | null }
+export interface RecordExtra { body?: Uint8Array | string | null; approval?: AuditApproval | null }
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export const ANONYMOUS: PipelineIdentity = Object.freeze({ authenticated: false, method: 'none', sub: null, groups: [], claims: {}, reason: 'missing' }) as PipelineIdentity;
 
@@ -110,10 +113,10 @@ export class Exchange {
     };
     try {
       const outcome = (await approvals.hold(request)) as Record<string, unknown> | undefined;
-      await this.record(phase, f, decision, { ...extra(), approval: { id: outcome?.id ?? null, kind: ask.kind, outcome: 'approved', approver: outcome?.approvedBy ?? null, via: outcome?.via } });
+      await this.record(phase, f, decision, { ...extra(), approval: { id: str(outcome?.id), kind: ask.kind, outcome: 'approved', approver: str(outcome?.approvedBy), via: str(outcome?.via) ?? 'approved' } });
     } catch (err) {
       const outcome = isSluiceError(err, 'SLUICE_ERR_APPROVAL_TIMEOUT') ? 'timeout' : isSluiceError(err, 'SLUICE_ERR_APPROVAL_DENIED') ? 'denied' : 'error';
-      const id = isSluiceError(err) ? (err.details.id ?? err.details.approvalId ?? null) : null;
+      const id = isSluiceError(err) ? str(err.details.id ?? err.details.approvalId) : null;
       await this.record(phase, f, { ...decision, allow: false }, { ...extra(), approval: { id, kind: ask.kind, outcome } });
       throw isSluiceError(err) ? err : new SluiceError('SLUICE_ERR_INTERNAL', 'approval hold failed', { cause: err });
     }
@@ -127,7 +130,7 @@ export class Exchange {
       sessionId: this.core.sessionId, exchangeId: this.id, adapter: this.adapter, phase,
       identity: { authenticated: this.identity.authenticated, sub: this.identity.sub, groups: this.identity.groups, method: this.identity.method },
       target: { method: this.http.method, host: this.http.host, path: this.http.path, status: f.status },
-      decision: { allow: decision.allow, reasons: decision.reasons, status: decision.status, approval: extra.approval ?? null },
+      decision: { allow: decision.allow, reasons: [...decision.reasons], status: decision.status, approval: extra.approval ?? null },
       findings: f.findings, timings: f.timings ?? {},
       llm: f.llm ? { provider: f.llm.provider, model: f.llm.model, stream: f.llm.stream } : null,
       body: extra.body ?? null,

@@ -6,6 +6,9 @@ import type { DecodeLimits } from './decode.js';
 
 import type { PolicyIdentity, PolicyToolCall, PolicyLlm, PolicyFinding, PolicyPhase, PolicyInput, Decision, ApprovalRequest } from '../policy/types.js';
 
+import type { HoldRequest } from '../approval/types.js';
+import type { AuditEvent } from '../audit/types.js';
+
 export type { PolicyInput, Decision, ApprovalRequest };
 /** Who is calling (`input.identity`); anonymous when no resolver is configured. */
 export type PipelineIdentity = PolicyIdentity;
@@ -22,9 +25,9 @@ export interface PolicyLike { decide(input: PolicyInput): Decision }
 /** Seam: the identity resolver (engine/identity). */
 export interface IdentityLike { resolve(headers: HeaderMap): Promise<PipelineIdentity> }
 /** Seam: approvals (engine/approval). `hold` resolves when approved, rejects with a coded error otherwise. */
-export interface ApprovalsLike { hold(request: Record<string, unknown>): Promise<unknown> }
+export interface ApprovalsLike { hold(request: HoldRequest): Promise<unknown> }
 /** Seam: the audit log (engine/audit). */
-export interface AuditLike { append(event: Record<string, unknown>): Promise<void>; close?(): Promise<void> }
+export interface AuditLike { append(event: AuditEvent): Promise<void>; close?(): Promise<void> }
 
 /** Body and decoding limits. */
 export interface Limits {
