@@ -26,7 +26,11 @@ const request = (body: string, timeoutS: number): HoldRequest => ({
 
 /** Start the holder, wait for its pending id, then SIGKILL it. */
 async function holdAndKill(store: string, body: string): Promise<string> {
-  const child = spawn(tsx, [join(here, 'fixtures/hold-child.ts'), store, body], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // node itself with the tsx loader: the tsx CLI would run the script in a grandchild that SIGKILL cannot reach.
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixtures/hold-child.ts'), store, body], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));
@@ -41,6 +45,7 @@ async function holdAndKill(store: string, body: string): Promise<string> {
   const exited = new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_code, signal) => r(signal)));
   child.kill('SIGKILL');
   expect(await exited).toBe('SIGKILL');
+  expect(() => process.kill(child.pid!, 0)).toThrow(); // really gone: nothing can still consume the approval
   return id;
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { createAuditLog, AUDIT_CHANNEL } from './log.js';
+import { canonicalJson } from './canonical.js';
 import { verifyAuditLog } from './verify.js';
 import { sampleExchange } from './fixtures/events.js';
 import type { AuditRecord, AuditSink } from './types.js';
@@ -29,6 +30,8 @@ describe('createAuditLog (file sink)', () => {
     expect(records.map((r) => r.kind)).toEqual(['open', 'event', 'event', 'event', 'checkpoint', 'event', 'event', 'event', 'checkpoint', 'event', 'event', 'seal']);
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i));
     expect(records[4]!.mark).toMatchObject({ count: 3, head: records[3]!.hash });
+    // Every line is exactly the canonical JSON of its record (the hash spliced in at its sorted place).
+    for (const line of readFileSync(path, 'utf8').trim().split('\n')) expect(canonicalJson(JSON.parse(line))).toBe(line);
     const result = await verifyAuditLog(path);
     expect(result).toMatchObject({ ok: true, events: 8, checkpoints: 2, sealed: true, firstBadSeq: null });
     expect(log.stats).toMatchObject({ appended: 8, dropped: 0, checkpoints: 2 });

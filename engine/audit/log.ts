@@ -1,9 +1,8 @@
 /** @module audit/log — createAuditLog: a bounded queue feeding a hash chain with checkpoints, rotation and fail-closed sinks. */
 import { channel } from 'node:diagnostics_channel';
 import { SluiceError } from '../errors.js';
-import { canonicalJson } from './canonical.js';
 import { createFileSink, type FsyncPolicy, type RotatingSink } from './file-sink.js';
-import { GENESIS_HASH, chainRecord, normalizeEvent } from './record.js';
+import { GENESIS_HASH, chainRecord, normalizeEvent, type ChainedRecord } from './record.js';
 import { createFunctionSink, createStreamSink, type AuditRecordHandler } from './sinks.js';
 import type { AuditEvent, AuditRecord, AuditRecordKind, AuditSink, AuditStats, RecordedEvent } from './types.js';
 
@@ -98,19 +97,21 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   let closed = false;
   let warned = false;
 
-  const mark = (kind: AuditRecordKind, extra: { file?: string } = {}): AuditRecord =>
+  const mark = (kind: AuditRecordKind, extra: { file?: string } = {}): ChainedRecord =>
     chainRecord(chain.seq, chain.head, kind, {
       mark: { time: now().toISOString(), head: chain.head, count: chain.count, dropped: stats.dropped, ...extra },
     });
-  const advance = (record: AuditRecord): AuditRecord => {
-    chain.seq = record.seq + 1;
-    chain.head = record.hash;
-    if (record.kind === 'event') chain.count++;
-    return record;
+  const advance = (chained: ChainedRecord): ChainedRecord => {
+    chain.seq = chained.record.seq + 1;
+    chain.head = chained.record.hash;
+    if (chained.record.kind === 'event') chain.count++;
+    return chained;
   };
+  const text = (chained: ChainedRecord[]) => chained.map((c) => `${c.line}\n`).join('');
 
-  async function writeRecords(records: AuditRecord[]): Promise<void> {
-    await sink.write(records.map((r) => `${canonicalJson(r)}\n`).join(''), records);
+  async function writeRecords(chained: ChainedRecord[], lines = text(chained)): Promise<void> {
+    const records = chained.map((c) => c.record);
+    await sink.write(lines, records);
     for (const record of records) {
       if (record.kind === 'checkpoint') {
         stats.checkpoints++;
@@ -129,8 +130,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   })();
   opened.catch(() => undefined); // surfaced through append/close
 
-  function buildBatch(batch: Pending[], linkFile: string | null): AuditRecord[] {
-    const records: AuditRecord[] = [];
+  function buildBatch(batch: Pending[], linkFile: string | null): ChainedRecord[] {
+    const records: ChainedRecord[] = [];
     if (linkFile !== null) records.push(advance(mark('link', { file: linkFile })));
     for (const item of batch) {
       records.push(advance(chainRecord(chain.seq, chain.head, 'event', { event: item.event })));
@@ -144,13 +145,15 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
     try {
       await opened;
       let records = buildBatch(batch, null);
-      if (rotating?.shouldRotate(records.reduce((n, r) => n + canonicalJson(r).length + 1, 0))) {
+      let lines = text(records);
+      if (rotating?.shouldRotate(Buffer.byteLength(lines))) {
         Object.assign(chain, snapshot);
         const file = await rotating.rotate();
         stats.rotations++;
         records = buildBatch(batch, file);
+        lines = text(records);
       }
-      await writeRecords(records);
+      await writeRecords(records, lines);
       stats.appended += batch.length;
       for (const item of batch) item.resolve();
     } catch (err) {

@@ -17,30 +17,55 @@ export const GENESIS_HASH = '0'.repeat(64);
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * The hash of a record: SHA-256 (hex) of the canonical JSON of all members but `hash`.
+ * Hash and serialize a record in one canonicalization: `hash` = SHA-256 (hex) of the canonical JSON of
+ * every member but `hash`; the line is the canonical JSON of the whole record. Keys sort as
+ * event < hash < kind < mark < prev < seq, so the line is the unhashed text with `"hash"` spliced in
+ * right before the top-level `"kind"`: first in a mark record, else the last `,"kind":"` (nested
+ * strings cannot hold an unescaped quote, and only `prev` and `seq` follow it).
  *
  * @example
- * const hash = recordHash({ seq: 0, prev: GENESIS_HASH, kind: 'seal', mark });
+ * const { hash, line } = hashRecord({ seq: 0, prev: GENESIS_HASH, kind: 'seal', mark });
  */
-export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
+export function hashRecord(record: Omit<AuditRecord, 'hash'> | AuditRecord): { hash: string; line: string } {
   const { hash: _ignored, ...rest } = record as AuditRecord;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+  const unhashed = canonicalJson(rest);
+  const hash = createHash('sha256').update(unhashed).digest('hex');
+  if (unhashed.startsWith('{"kind":"')) return { hash, line: `{"hash":"${hash}",${unhashed.slice(1)}` };
+  const at = unhashed.lastIndexOf(',"kind":"');
+  return { hash, line: `${unhashed.slice(0, at)},"hash":"${hash}"${unhashed.slice(at)}` };
 }
 
 /**
- * Build one chained record and its hash.
+ * The hash of a record (see hashRecord).
  *
  * @example
- * const rec = chainRecord(0, GENESIS_HASH, 'event', { event: normalizeEvent(ev, new Date()) });
+ * const ok = recordHash(parsed) === parsed.hash;
+ */
+export function recordHash(record: Omit<AuditRecord, 'hash'> | AuditRecord): string {
+  return hashRecord(record).hash;
+}
+
+/** A record with its serialized line (canonical JSON, no newline). */
+export interface ChainedRecord {
+  record: AuditRecord;
+  line: string;
+}
+
+/**
+ * Build one chained record, its hash and its line.
+ *
+ * @example
+ * const { record, line } = chainRecord(0, GENESIS_HASH, 'event', { event: normalizeEvent(ev, new Date()) });
  */
 export function chainRecord(
   seq: number,
   prev: string,
   kind: AuditRecordKind,
   payload: { event?: RecordedEvent; mark?: ChainMark },
-): AuditRecord {
-  const record: Omit<AuditRecord, 'hash'> = { seq, prev, kind, ...payload };
-  return { ...record, hash: recordHash(record) };
+): ChainedRecord {
+  const unhashed: Omit<AuditRecord, 'hash'> = { seq, prev, kind, ...payload };
+  const { hash, line } = hashRecord(unhashed);
+  return { record: { ...unhashed, hash }, line };
 }
 
 /**

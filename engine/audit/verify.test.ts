@@ -24,7 +24,7 @@ async function writeLog(name: string, exchanges: number, maxFileBytes?: number):
   const path = join(dir, name, 'audit.jsonl');
   const { mkdirSync } = await import('node:fs');
   mkdirSync(join(dir, name));
-  const log = createAuditLog({ path, checkpointEvery: 7, fsync: 'never', maxFileBytes });
+  const log = createAuditLog({ path, checkpointEvery: 5, fsync: 'never', maxFileBytes });
   for (let i = 0; i < exchanges; i++) for (const ev of sampleExchange(`s${i % 3}`, `x${i}`)) await log.append(ev);
   await log.close();
   return (await auditLogFiles(path)).map((f) => readFileSync(f));
@@ -125,16 +125,16 @@ describe('verifyAuditLog under random tampering', () => {
     expect(await verifyAuditLog(join(dir, 'clean-rotated', 'audit.jsonl'))).toMatchObject({ ok: true, events: 40 });
   });
 
-  it('detects 2500 seeded random tamperings of a single-file log, each at the first changed seq', async () => {
-    const files = await writeLog('single', 20);
-    const counts = await runTamperings('single', files, 2500, 20240611);
+  it('detects 2000 seeded random tamperings of a single-file log, each at the first changed seq', async () => {
+    const files = await writeLog('single', 12);
+    const counts = await runTamperings('single', files, 2000, 20240611);
     const total = Object.values(counts).reduce((n, c) => n + c, 0);
-    expect(total).toBeGreaterThan(2200); // no-op draws (same byte, swap with itself) are skipped
-    for (const kind of TAMPERINGS) expect(counts[kind]).toBeGreaterThan(100);
+    expect(total).toBeGreaterThan(1750); // no-op draws (same byte, swap with itself) are skipped
+    for (const kind of TAMPERINGS) expect(counts[kind]).toBeGreaterThan(80);
   }, 60_000);
 
   it('detects 1000 seeded random tamperings across rotated files', async () => {
-    const files = await writeLog('rotated', 20, 3000);
+    const files = await writeLog('rotated', 12, 2500);
     const counts = await runTamperings('rotated', files, 1000, 7);
     expect(Object.values(counts).reduce((n, c) => n + c, 0)).toBeGreaterThan(800); // small files: more no-op draws (no checkpoint in the file, swap with itself);
   }, 60_000);

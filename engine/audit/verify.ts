@@ -2,9 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { SluiceError } from '../errors.js';
-import { canonicalJson } from './canonical.js';
 import { auditLogFiles } from './files.js';
-import { GENESIS_HASH, recordHash } from './record.js';
+import { GENESIS_HASH, hashRecord } from './record.js';
 import type { AuditRecord } from './types.js';
 
 /** The outcome of a verification. `firstBadSeq` is the seq of the first record that cannot be trusted. */
@@ -54,8 +53,9 @@ function checkLine(line: string, state: ChainState, firstInFile: boolean, fileIn
   if (!Number.isSafeInteger(record.seq) || typeof record.prev !== 'string' || !KINDS.has(record.kind) || !HEX64.test(String(record.hash))) {
     return { ok: false, reason: 'malformed record' };
   }
-  if (canonicalJson(record) !== line) return { ok: false, reason: 'line is not in canonical form' };
-  if (recordHash(record) !== record.hash) return { ok: false, reason: 'hash mismatch (record edited)' };
+  const expected = hashRecord(record);
+  if (expected.hash !== record.hash) return { ok: false, reason: 'hash mismatch (record edited)' };
+  if (expected.line !== line) return { ok: false, reason: 'line is not in canonical form' };
   if (record.seq !== state.seq) return { ok: false, reason: `expected seq ${state.seq}, found ${record.seq} (deleted, reordered or duplicated)` };
   if (record.prev !== state.prev) return { ok: false, reason: 'prev does not match the previous hash (chain broken)' };
   if (record.seq === 0 && record.kind !== 'open') return { ok: false, reason: 'the chain does not start with an open record' };
