@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isSluiceError } from '../errors.js';
 import { checkAbi, readExportedGlobals } from './abi.js';
 import { parseArtifact } from './load.js';
 import { loadPolicy } from './load-policy.js';
-import { compileFixture, opaAvailable, regoDecision } from './rego-fixture.js';
+import { compileFixture, FIXTURE_ROOT, opaAvailable, regoDecision, writeFixture } from './rego-fixture.js';
 import { stubPolicyWasm } from './wasm-fixture.js';
 
 const INPUT = { phase: 'request', adapter: 'undici', identity: { authenticated: true }, http: { method: 'POST', host: 'h', path: '/' }, llm: null, findings: [], body: { bytes: 1 } } as const;
@@ -73,6 +74,13 @@ describe.skipIf(!opaAvailable)('loading compiled policies (needs the OPA compile
     expect(global.value).toBe(1);
     wasm[global.offset] = 2; // i32.const 1 → i32.const 2 (same one-byte LEB)
     expect(await rejection(loadPolicy(wasm))).toMatchObject({ code: 'SLUICE_ERR_POLICY_ABI' });
+  });
+
+  it('loads a directory of Rego by compiling it (cached)', async () => {
+    const dir = writeFixture({ 'p.rego': `package sluice\n\ndecision := ${regoDecision({ reasons: '["from a directory"]' })}\n` });
+    const engine = await loadPolicy(dir, { build: { cacheDir: join(FIXTURE_ROOT, 'cache') } });
+    expect(engine.decide(INPUT as never).reasons).toEqual(['from a directory']);
+    expect(engine.info.origin).toBe(dir);
   });
 
   it('rejects an unknown entrypoint, naming the ones the policy has', async () => {
