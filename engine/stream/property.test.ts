@@ -44,7 +44,7 @@ describe('property: any chunking gives the same tokens and the same masked outpu
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 
   it('secrets planted at random depths, with random escaping ⇒ masked, valid JSON, same shape', () => {
     const leaf = fc.tuple(fc.constantFrom(...SECRETS), fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 })).map(([s, a, b]) => `${a} ${s} ${b}`);
@@ -72,5 +72,5 @@ describe('property: any chunking gives the same tokens and the same masked outpu
       }),
       { numRuns: 300 },
     );
-  });
+  }, 60_000);
 });

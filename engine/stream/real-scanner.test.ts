@@ -36,5 +36,5 @@ describe.each([
     for (let i = 0; i < body.length; i += 4093) parts.push(m.write(body.subarray(i, i + 4093)));
     parts.push(m.end());
     expect(Buffer.concat(parts).equals(masked)).toBe(true);
-  });
+  }, 60_000); // native compile + a loaded machine
 });

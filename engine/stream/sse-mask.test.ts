@@ -52,7 +52,7 @@ describe('createSseMasker — Anthropic', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60_000); // harness timeout for a loaded machine
 
   it('keeps time to first byte: text before the hold window is released at once', async () => {
     const m = createSseMasker({ scanner: testScanner() });

@@ -3,8 +3,8 @@ import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
 import { SseParser, writeSseEvent, type SseEvent } from './sse.js';
 import { TextStitcher } from './stitch.js';
-import { inspectJson, summarize } from './inspect.js';
-import { applyMasks } from './rewriter.js';
+import { summarize } from './inspect.js';
+import { textMasker } from './text-mask.js';
 import type { FindingSummary, MaskSpan, Placeholder, ToolCallFact } from './types.js';
 import type { JsonLimits } from './tokenizer.js';
 
@@ -96,30 +96,7 @@ export function createSseMasker(opts: SseMaskerOptions): SseMasker {
   const emitRaw = (ev: SseEvent): void => void out.push(Buffer.from(ev.raw).toString('utf8'));
   const emit = (ev: SseEvent, data: unknown): void => void out.push(writeSseEvent({ ...ev, data: JSON.stringify(data) }));
 
-  /** Mask a JSON (or plain) text; returns the masked text and whether anything changed. */
-  function maskText(text: string, prefix: string): string {
-    const bytes = Buffer.from(text, 'utf8');
-    let spans: MaskSpan[];
-    try {
-      spans = inspectJson(bytes, { scanner, limits: opts.limits }).spans;
-    } catch {
-      spans = scanner.scan(bytes).map((m) => ({ start: m.start, end: m.end, detector: m.detector, category: m.category, pointer: '' }));
-      if (spans.length === 0) return text;
-      let res = '';
-      let at = 0;
-      for (const s of spans.sort((a, b) => a.start - b.start)) {
-        if (s.start < at) continue;
-        found.push({ ...s, pointer: prefix });
-        if (opts.shouldMask && !opts.shouldMask(s.detector, prefix)) continue;
-        res += bytes.toString('utf8', at, s.start) + render(s.detector, prefix);
-        at = s.end;
-      }
-      return res + bytes.toString('utf8', at);
-    }
-    for (const s of spans) found.push({ ...s, pointer: prefix + s.pointer });
-    const keep = opts.shouldMask ? spans.filter((s) => opts.shouldMask!(s.detector, prefix + s.pointer)) : spans;
-    return keep.length === 0 ? text : Buffer.from(applyMasks(bytes, keep, { placeholder })).toString('utf8');
-  }
+  const maskText = textMasker({ scanner, placeholder, render, found, shouldMask: opts.shouldMask, limits: opts.limits });
 
   async function verdict(call: ToolCall): Promise<ToolVerdict> {
     if (!opts.onToolCall) return { action: 'allow' };

@@ -337,6 +337,7 @@ export class JsonTokenizer {
     let words: Int32Array | null = null;
     let wordsFrom = 0;
     let nextBackslash = -2;
+    let nextQuote = -1; // cached positions: each is searched once per chunk, not once per escape
     while (i < n) {
       if (state === S_STRING) {
         // Hot loop: a short byte loop, then (long strings) memchr for the quote, a cached
@@ -349,8 +350,11 @@ export class JsonTokenizer {
         }
         if (i === lim && i < n) {
           if (bytes === null) bytes = asBuffer(buf);
-          let q = bytes.indexOf(0x22, i);
-          if (q === -1) q = n;
+          if (nextQuote < i) {
+            nextQuote = bytes.indexOf(0x22, i);
+            if (nextQuote === -1) nextQuote = n;
+          }
+          const q = nextQuote;
           if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = bytes.indexOf(0x5c, i);
           const stop = nextBackslash !== -1 && nextBackslash < q ? nextBackslash : q;
           if (words === null) {
