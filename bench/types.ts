@@ -54,13 +54,13 @@ function runOnce(suite: string, cases: Record<string, () => unknown>, maxTime: n
 /**
  * Run synchronous cases with benchmark.js in several interleaved rounds (A B C, A B C, …) and keep each case's
  * best round, so load from other processes biases no case more than another. `BENCH_MAX_TIME` (seconds per
- * case, default 2) is split over `BENCH_ROUNDS` rounds (default 3).
+ * case, default 2) is split over `BENCH_ROUNDS` rounds (default 4).
  *
  * @example
  * const [plain, ours] = await measure('decision', { 'opa-wasm': () => p.evaluate(x), sluice: () => e.decide(x) });
  */
 export async function measure(suite: string, cases: Record<string, () => unknown>): Promise<Measured[]> {
-  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 4));
   const maxTime = Number(process.env.BENCH_MAX_TIME ?? 2) / rounds;
   const best = new Map<string, Measured>();
   for (let round = 0; round < rounds; round++) {

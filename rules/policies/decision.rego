@@ -5,30 +5,26 @@ package sluice
 
 cfg := data.config
 
-# The decision document validated by the engine (see engine/policy/schema.ts).
-decision := {
-	"allow": true,
-	"reasons": sort(approval_reasons),
-	"mask": cfg.mask,
-	"patch": [],
-	"approval": approval,
-	"record": cfg.record,
-} if {
+# data.config.decision is the decision when no rule denies or holds; its mask, patch and record also
+# apply to holds and denies. Returning it by reference (not as a literal) keeps evaluation cheap in WASM.
+decision := cfg.decision if {
 	count(deny_reasons) == 0
-} else := {
+	count(approval_reasons) == 0
+} else := object.union(cfg.decision, {
+	"reasons": sort(approval_reasons),
+	"approval": approval,
+}) if {
+	count(deny_reasons) == 0
+} else := object.union(cfg.decision, {
 	"allow": false,
 	"reasons": sort(deny_reasons),
-	"mask": cfg.mask,
-	"patch": [],
 	"approval": null,
 	"record": true,
 	"status": deny_status,
-}
+})
 
 # One approval covers every approval reason; denies take precedence over approvals.
-approval := null if {
-	count(approval_reasons) == 0
-} else := {
+approval := {
 	"reason": concat("; ", sort(approval_reasons)),
 	"approvers": cfg.approval.approvers,
 	"timeout_s": cfg.approval.timeout_s,

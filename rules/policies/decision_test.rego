@@ -23,11 +23,23 @@ test_clean_request_is_allowed_and_masks_everything if {
 	not d.status
 }
 
-test_mask_comes_from_data if {
-	d := sluice.decision with input as clean_request
-		with data.config.mask as {"detectors": ["email"], "paths": ["/metadata/user_id"]}
-	d.mask.detectors == ["email"]
-	d.mask.paths == ["/metadata/user_id"]
+test_mask_comes_from_data_and_applies_to_denies_too if {
+	mask := {"detectors": ["email"], "paths": ["/metadata/user_id"]}
+	d := sluice.decision with input as clean_request with data.config.decision.mask as mask
+	d.mask == mask
+	denied := json.patch(clean_request, [{"op": "replace", "path": "/findings/0/detector", "value": "private-key"}])
+	e := sluice.decision with input as denied with data.config.decision.mask as mask
+	e.allow == false
+	e.mask == mask
+}
+
+test_approval_keeps_the_default_fields if {
+	d := sluice.decision with input as json.patch(clean_request, [{"op": "replace", "path": "/body/bytes", "value": 999999}])
+	d.allow == true
+	d.mask == {"detectors": ["*"], "paths": []}
+	d.patch == []
+	d.record == true
+	not d.status
 }
 
 test_deny_drops_approval_and_sets_status if {
