@@ -35,6 +35,17 @@ describe('createFileStore', () => {
     await expect(two.create(sampleRecord('a'))).rejects.toMatchObject({ code: 'SLUICE_ERR_APPROVAL_STORE' });
   });
 
+  it('concurrent refreshes never skip lines appended by another instance', async () => {
+    const path = fresh();
+    const reader = await createFileStore({ path });
+    const writer = await createFileStore({ path });
+    for (const id of ['r0', 'r1']) await writer.create(sampleRecord(id));
+    await Promise.all([reader.refresh(), reader.refresh()]); // both see the same new bytes
+    for (const id of ['r2', 'r3', 'r4', 'r5', 'r6']) await writer.create(sampleRecord(id));
+    await reader.refresh();
+    expect((await reader.list()).map((r) => r.id).sort()).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5', 'r6']);
+  });
+
   it('compacts a mostly superseded journal on open, keeping live state and dropping old finished records', async () => {
     const path = fresh();
     const store = await createFileStore({ path, retainMs: 60_000 });

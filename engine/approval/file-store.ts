@@ -37,7 +37,11 @@ export async function createFileStore(options: FileStoreOptions): Promise<Approv
   let lines = 0;
   let skippedLines = 0;
 
-  async function refresh(): Promise<void> {
+  // Refreshes run one at a time: two concurrent reads from one offset would advance it twice.
+  let refreshing: Promise<void> = Promise.resolve();
+  const refresh = (): Promise<void> => (refreshing = refreshing.then(readNew, readNew));
+
+  async function readNew(): Promise<void> {
     const info = await stat(path).catch(() => null);
     if (!info) return;
     if (info.ino !== ino || info.size < offset) {
@@ -47,10 +51,11 @@ export async function createFileStore(options: FileStoreOptions): Promise<Approv
       ino = info.ino;
     }
     if (info.size === offset) return;
+    const start = offset;
     const handle = await open(path, 'r');
     try {
       const buffer = Buffer.alloc(info.size - offset);
-      await handle.read(buffer, 0, buffer.length, offset);
+      await handle.read(buffer, 0, buffer.length, start);
       const end = buffer.lastIndexOf(0x0a) + 1; // a torn last line waits (or is skipped once terminated)
       for (const line of buffer.subarray(0, end).toString('utf8').split('\n')) {
         if (line === '') continue;
@@ -63,7 +68,7 @@ export async function createFileStore(options: FileStoreOptions): Promise<Approv
           skippedLines++;
         }
       }
-      offset += end;
+      offset = start + end;
     } finally {
       await handle.close();
     }
