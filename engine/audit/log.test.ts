@@ -83,6 +83,42 @@ describe('createAuditLog (file sink)', () => {
     expect(await verifyAuditLog(path)).toMatchObject({ ok: true, events: 3 });
   });
 
+  it('resumes a log whose active file is already full: the first batch rotates and the chain continues', async () => {
+    const path = tempLog();
+    const first = createAuditLog({ path, maxFileBytes: 1 << 20 });
+    for (let i = 0; i < 5; i++) await first.append(sampleExchange('s1', `x${i}`)[0]);
+    await first.close();
+    const second = createAuditLog({ path, maxFileBytes: 2000 });
+    await second.append(sampleExchange('s2', 'y')[0]);
+    await second.close();
+    expect(second.stats.rotations).toBeGreaterThan(0);
+    expect(await verifyAuditLog(path)).toMatchObject({ ok: true, events: 6 });
+  });
+
+  it('after a failed write the next batch continues the chain from the last written record', async () => {
+    let fail = false;
+    const written: AuditRecord[] = [];
+    const flaky: AuditSink = {
+      open: async () => null,
+      write: async (_l, records) => {
+        if (fail) throw new Error('EIO');
+        written.push(...records);
+      },
+      sync: async () => {},
+      close: async () => {},
+    };
+    const log = createAuditLog({ sink: flaky });
+    await log.append(sampleExchange('s', 'a')[0]);
+    fail = true;
+    await expect(log.append(sampleExchange('s', 'b')[0])).rejects.toMatchObject({ code: 'SLUICE_ERR_AUDIT_SINK' });
+    fail = false;
+    await log.append(sampleExchange('s', 'c')[0]);
+    await log.close();
+    expect(written.map((r) => r.seq)).toEqual([0, 1, 2, 3]);
+    expect(written.map((r) => r.event?.exchangeId ?? r.kind)).toEqual(['open', 'a', 'c', 'seal']);
+    for (let i = 1; i < written.length; i++) expect(written[i]!.prev).toBe(written[i - 1]!.hash);
+  });
+
   it('refuses to resume a log with a torn last line (fail closed)', async () => {
     const path = tempLog();
     const first = createAuditLog({ path, fsync: 'never' });

@@ -141,9 +141,10 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   }
 
   async function writeBatch(batch: Pending[]): Promise<void> {
-    const snapshot = { ...chain };
+    let snapshot = { ...chain };
     try {
       await opened;
+      snapshot = { ...chain }; // after the open record: a retry or a rotation rebuilds from here
       let records = buildBatch(batch, null);
       let lines = text(records);
       if (rotating?.shouldRotate(Buffer.byteLength(lines))) {
