@@ -1,5 +1,5 @@
 /** @module policy/build — `opa build -t wasm` wrapper with a content-hash cache (build time, never the hot path). */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { SluiceError } from '../errors.js';
@@ -81,12 +81,12 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   await mkdir(dirname(out), { recursive: true });
 
   if (await stat(cachedBundle).catch(() => null)) {
-    if (cachedBundle !== out) await copyFile(cachedBundle, out);
+    if (cachedBundle !== out) await publish(cachedBundle, out);
     return { out, hash, cached: true };
   }
 
   await mkdir(cacheDir, { recursive: true });
-  const partial = `${cachedBundle}.${process.pid}.partial`;
+  const partial = `${cachedBundle}.${randomUUID()}.partial`; // unique: parallel builds in one process too
   const args = ['build', '-t', 'wasm', '--ignore', '*_test.rego', '-o', partial];
   for (const entrypoint of entrypoints) args.push('-e', entrypoint);
   try {
@@ -95,6 +95,17 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   } finally {
     await rm(partial, { force: true });
   }
-  if (cachedBundle !== out) await copyFile(cachedBundle, out);
+  if (cachedBundle !== out) await publish(cachedBundle, out);
   return { out, hash, cached: false };
+}
+
+/** Copy then rename, so a reader of `out` never sees a half-written bundle. */
+async function publish(from: string, out: string): Promise<void> {
+  const partial = `${out}.${randomUUID()}.partial`;
+  try {
+    await copyFile(from, partial);
+    await rename(partial, out);
+  } finally {
+    await rm(partial, { force: true });
+  }
 }
