@@ -8,31 +8,34 @@ export function sortMatches(matches: Match[]): Match[] {
 }
 
 /**
- * Keeps the last bytes of a stream (latin1) and, per rule, where its global scan stands (`resume`) and the
- * pending candidate windows: ranges [from, to) where a match may start (from libhs end offsets or keyword hits).
- * A match is reported only once no later byte can change it, so the chunking never changes the result: the
- * matches equal a block scan of the concatenated chunks.
+ * Keeps the last bytes of a stream (latin1) and, per rule, its pending candidate windows [from, to): a match may
+ * start at ≥ from and the confirm slice ends at `to` (from libhs end offsets or keyword hits, built exactly as
+ * the block scan builds them). A window is confirmed once no later candidate can merge into it, so every chunking
+ * gives the block result. Rules without candidates (`always`) resume a global scan and report a match once no
+ * later byte can change it.
  *
  * @example
  * const state = new ConfirmState(rules, []);
- * state.append(chunk); state.mark(0, 10, 50); const found = state.confirm(false);
+ * state.append(chunk); state.mark(0, 10, 51); const found = state.confirm(false);
  */
 export class ConfirmState {
   /** Bytes seen so far (absolute stream offset of the next byte). */
   limit = 0;
   private readonly window: TextWindow = { text: '', base: 0 };
   private readonly resume: Float64Array;
-  /** Per rule: flat [from, to, from, to, …] windows of possible match starts, not yet decided. */
+  /** Per rule: flat [from, to, from, to, …] windows, sorted and disjoint (merged when they overlap). */
   private readonly pending: number[][];
+  private readonly always: Uint8Array;
   private readonly keep: number;
 
-  /** `always`: rules that may start anywhere (JS rules without keywords); their window never closes. */
+  /** `always`: rules that may start anywhere (JS rules without keywords). */
   constructor(private readonly rules: readonly CompiledRule[], always: readonly number[]) {
     this.resume = new Float64Array(rules.length);
     this.pending = rules.map(() => []);
-    for (const r of always) this.pending[r] = [0, Infinity];
+    this.always = new Uint8Array(rules.length);
+    for (const r of always) this.always[r] = 1;
     let keep = 0;
-    for (const rule of rules) keep = Math.max(keep, rule.maxLength + rule.contextWindow + 2);
+    for (const rule of rules) keep = Math.max(keep, 2 * rule.maxLength + rule.contextWindow + 2);
     this.keep = keep;
   }
 
@@ -48,12 +51,12 @@ export class ConfirmState {
     this.limit += chunk.length;
   }
 
-  /** A candidate for `rule`: a match may start in [from, to). Windows arrive in any order; they are merged. */
+  /** A candidate window for `rule`: starts ≥ from, slice ends at `to`. Overlapping windows merge. */
   mark(rule: number, from: number, to: number): void {
     const list = this.pending[rule]!;
     const n = list.length;
-    if (n >= 2 && from >= list[n - 2]! && from <= list[n - 1]!) list[n - 1] = Math.max(list[n - 1]!, to);
-    else if (n === 0 || from > list[n - 1]!) list.push(from, to);
+    if (n >= 2 && from >= list[n - 2]! && from < list[n - 1]!) list[n - 1] = Math.max(list[n - 1]!, to);
+    else if (n === 0 || from >= list[n - 1]!) list.push(from, to);
     else mergeInto(list, from, to);
   }
 
@@ -62,18 +65,18 @@ export class ConfirmState {
     const out: Match[] = [];
     const limit = this.limit;
     for (let r = 0; r < this.rules.length; r++) {
-      const list = this.pending[r]!;
-      if (list.length === 0) continue;
       const rule = this.rules[r]!;
+      if (this.always[r]) {
+        this.resume[r] = confirmRange(rule, this.window, this.resume[r]!, limit, 0, limit, out, undefined, final ? undefined : limit);
+        continue;
+      }
+      const list = this.pending[r]!;
       let done = 0;
-      for (; done < list.length; done += 2) {
-        const from = Math.max(this.resume[r]!, list[done]!);
-        const to = list[done + 1]!;
-        if (from >= to) continue;
-        const sliceEnd = Math.min(limit, to + rule.maxLength);
-        const at = confirmRange(rule, this.window, from, sliceEnd, 0, Infinity, out, undefined, final ? undefined : sliceEnd);
-        this.resume[r] = Math.max(this.resume[r]!, at);
-        if (!final && at < to) break; // starts in [at, to) need more bytes; later windows wait (global scan order)
+      // a later candidate starts windows at ≥ limit + 1 - maxLength: windows ending at or before that are closed
+      for (; done < list.length && (final || list[done + 1]! <= limit + 1 - rule.maxLength); done += 2) {
+        const from = Math.max(0, this.resume[r]!, list[done]!);
+        const to = Math.min(limit, list[done + 1]!);
+        if (from < to) this.resume[r] = Math.max(this.resume[r]!, confirmRange(rule, this.window, from, to, 0, limit, out));
       }
       if (done > 0) list.splice(0, done);
     }
@@ -85,7 +88,7 @@ export class ConfirmState {
     let keepFrom = this.limit - this.keep;
     for (let r = 0; r < this.rules.length; r++) {
       const list = this.pending[r]!;
-      if (list.length > 0) keepFrom = Math.min(keepFrom, Math.max(this.resume[r]!, list[0]!) - 2 - this.rules[r]!.contextWindow);
+      if (list.length > 0) keepFrom = Math.min(keepFrom, list[0]! - 2 - this.rules[r]!.contextWindow);
     }
     const drop = keepFrom - this.window.base;
     if (drop > 4096 && drop > this.window.text.length / 2) {
@@ -111,7 +114,7 @@ function mergeInto(list: number[], from: number, to: number): void {
   list.length = 0;
   for (let i = 0; i < merged.length; i += 2) {
     const n = list.length;
-    if (n > 0 && merged[i]! <= list[n - 1]!) list[n - 1] = Math.max(list[n - 1]!, merged[i + 1]!);
+    if (n > 0 && merged[i]! < list[n - 1]!) list[n - 1] = Math.max(list[n - 1]!, merged[i + 1]!);
     else list.push(merged[i]!, merged[i + 1]!);
   }
 }

@@ -122,7 +122,7 @@ function nativeStream(db: NativeDatabase, rules: readonly CompiledRule[]): ScanS
   const mark = (ranges: Uint32Array) => {
     for (let i = 0; i < ranges.length; i += 3) {
       const rule = rules[ranges[i]!]!;
-      state.mark(rule.index, ranges[i + 1]! - rule.maxLength, ranges[i + 2]!); // starts < lastEnd
+      state.mark(rule.index, ranges[i + 1]! - rule.maxLength, ranges[i + 2]! + 1); // the block scan's window
     }
   };
   return {

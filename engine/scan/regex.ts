@@ -86,7 +86,7 @@ function confirmRule(rule: CompiledRule, win: TextWindow, hits: Hits | null, lo:
     if (start + length > hi) continue;
     const from = Math.max(lo, start + length - rule.maxLength);
     const to = Math.min(hi, start + rule.maxLength + 1);
-    if (windowTo >= 0 && from <= windowTo) windowTo = Math.max(windowTo, to);
+    if (windowTo >= 0 && from < windowTo) windowTo = Math.max(windowTo, to);
     else {
       if (windowTo >= 0) confirmRange(rule, win, windowFrom, windowTo, lo, hi, out, segment);
       windowFrom = from;
@@ -107,10 +107,10 @@ function jsStream(rules: readonly CompiledRule[]): ScanStream {
     const lower = text.slice(from - base).toLowerCase();
     for (const rule of rules) {
       for (const keyword of rule.keywords) {
-        // only hits that end after `searched` are new; a match containing one starts in [p + k - maxLength, p]
+        // only hits that end after `searched` are new; windows as in confirmRule (block)
         for (let i = lower.indexOf(keyword, Math.max(0, searched - from - keyword.length + 1)); i >= 0; i = lower.indexOf(keyword, i + 1)) {
           const p = from + i;
-          state.mark(rule.index, p + keyword.length - rule.maxLength, p + 1);
+          state.mark(rule.index, p + keyword.length - rule.maxLength, p + rule.maxLength + 1);
         }
       }
     }
