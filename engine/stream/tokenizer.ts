@@ -105,21 +105,30 @@ function asBuffer(buf: Uint8Array): Buffer {
 }
 
 /**
- * True when buf[from, to) holds no byte < 0x20. `words` is an aligned Int32 view of buf
- * starting at buf index `wordsFrom`; whole words are tested 4 bytes at a time (SWAR "has less than").
+ * Index of the first byte in buf[from, to) that is a control byte (< 0x20) or a backslash, else `to`.
+ * `words` is an aligned Int32 view of buf starting at buf index `wordsFrom`; whole words are tested
+ * 4 bytes at a time (SWAR "has less than 0x20" | "has byte 0x5c"), then the flagged word byte by byte.
  */
-function noControlBytes(buf: Uint8Array, words: Int32Array, wordsFrom: number, from: number, to: number): boolean {
+function findSpecial(buf: Uint8Array, words: Int32Array, wordsFrom: number, from: number, to: number): number {
   let i = from;
-  while (i < to && ((i - wordsFrom) & 3) !== 0) if (buf[i++]! < 0x20) return false;
+  let c = 0;
+  while (i < to && ((i - wordsFrom) & 3) !== 0) {
+    c = buf[i]!;
+    if (c < 0x20 || c === 0x5c) return i;
+    i++;
+  }
   let w = (i - wordsFrom) >> 2;
   const wEnd = w + ((to - i) >> 2);
   for (; w < wEnd; w++) {
     const x = words[w]!;
-    if (((x - 0x20202020) & ~x & 0x80808080) !== 0) break;
+    const y = x ^ 0x5c5c5c5c;
+    if ((((x - 0x20202020) & ~x) | ((y - 0x01010101) & ~y)) & 0x80808080) break;
   }
-  i = wordsFrom + (w << 2);
-  while (i < to) if (buf[i++]! < 0x20) return false;
-  return true;
+  for (i = wordsFrom + (w << 2); i < to; i++) {
+    c = buf[i]!;
+    if (c < 0x20 || c === 0x5c) return i;
+  }
+  return to;
 }
 
 /**
@@ -137,13 +146,13 @@ export class JsonTokenizer {
   private base = 0;
   private state = S_VALUE;
   private depth = 0;
-  private readonly kinds: Uint8Array;
-  private readonly indexes: Int32Array;
+  private kinds: Uint8Array;
+  private indexes: Int32Array;
   /** Key arena: keys of the current path, raw bytes, stacked by depth. */
-  private keyArena: Buffer = Buffer.alloc(256);
-  private readonly keyBegin: Int32Array;
-  private readonly keyEnd: Int32Array;
-  private readonly keyEscaped: Uint8Array;
+  private keyArena: Buffer = Buffer.allocUnsafe(64);
+  private keyBegin: Int32Array;
+  private keyEnd: Int32Array;
+  private keyEscaped: Uint8Array;
   private strStart = 0;
   private strIsKey = false;
   private strEscaped = false;
@@ -160,7 +169,7 @@ export class JsonTokenizer {
     limits: JsonLimits | ResolvedLimits = {},
   ) {
     this.limits = resolveLimits(limits);
-    const n = this.limits.maxDepth + 2;
+    const n = Math.min(this.limits.maxDepth + 2, 16); // grown on demand (cheap construction for small bodies)
     this.kinds = new Uint8Array(n);
     this.indexes = new Int32Array(n);
     this.keyBegin = new Int32Array(n);
@@ -220,13 +229,14 @@ export class JsonTokenizer {
     other.base = this.base;
     other.state = this.state;
     other.depth = d;
+    if (other.kinds.length < this.kinds.length) other.growStacks(this.kinds.length);
     other.kinds.set(this.kinds.subarray(0, d + 1));
     other.indexes.set(this.indexes.subarray(0, d + 1));
     other.keyBegin.set(this.keyBegin.subarray(0, d + 1));
     other.keyEnd.set(this.keyEnd.subarray(0, d + 1));
     other.keyEscaped.set(this.keyEscaped.subarray(0, d + 1));
     const used = this.keyEnd[d]!;
-    if (other.keyArena.length < used) other.keyArena = Buffer.alloc(this.keyArena.length);
+    if (other.keyArena.length < used) other.keyArena = Buffer.allocUnsafe(this.keyArena.length);
     this.keyArena.copy(other.keyArena, 0, 0, used);
     other.strStart = this.strStart;
     other.strIsKey = this.strIsKey;
@@ -291,7 +301,7 @@ export class JsonTokenizer {
     const at = this.keyEnd[d]!;
     const need = at + (to - from);
     if (need > this.keyArena.length) {
-      const grown = Buffer.alloc(Math.max(need, this.keyArena.length * 2));
+      const grown = Buffer.allocUnsafe(Math.max(need, this.keyArena.length * 2));
       grown.set(this.keyArena.subarray(0, at));
       this.keyArena = grown;
     }
@@ -301,11 +311,25 @@ export class JsonTokenizer {
     this.keyEnd[d] = need;
   }
 
+  private growStacks(size: number): void {
+    const grow = <T extends Uint8Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a);
+      return b;
+    };
+    this.kinds = grow(this.kinds, (n) => new Uint8Array(n));
+    this.indexes = grow(this.indexes, (n) => new Int32Array(n));
+    this.keyBegin = grow(this.keyBegin, (n) => new Int32Array(n));
+    this.keyEnd = grow(this.keyEnd, (n) => new Int32Array(n));
+    this.keyEscaped = grow(this.keyEscaped, (n) => new Uint8Array(n));
+  }
+
   private pushContainer(kind: number, offset: number): void {
     const d = this.depth + 1;
     if (d > this.limits.maxDepth) {
       this.fail('SLUICE_ERR_JSON_DEPTH', `nesting deeper than ${this.limits.maxDepth} at offset ${offset}`, offset);
     }
+    if (d + 1 >= this.kinds.length) this.growStacks(Math.min(this.limits.maxDepth + 2, this.kinds.length * 4));
     this.depth = d;
     this.kinds[d] = kind;
     this.indexes[d] = 0;
@@ -336,12 +360,11 @@ export class JsonTokenizer {
     let bytes: Buffer | null = null;
     let words: Int32Array | null = null;
     let wordsFrom = 0;
-    let nextBackslash = -2;
-    let nextQuote = -1; // cached positions: each is searched once per chunk, not once per escape
+    let nextQuote = -1; // cached: the next quote is searched once, not once per escape
     while (i < n) {
       if (state === S_STRING) {
-        // Hot loop: a short byte loop, then (long strings) memchr for the quote, a cached
-        // backslash position and a 4-bytes-at-a-time control-byte check ("hybrid" design).
+        // Hot loop: a short byte loop, then (long strings) memchr for the quote (cached) and a
+        // 4-bytes-at-a-time scan for a backslash or control byte up to it ("hybrid" design).
         const lim = i + 32 < n ? i + 32 : n;
         while (i < lim) {
           c = buf[i]!;
@@ -355,17 +378,11 @@ export class JsonTokenizer {
             if (nextQuote === -1) nextQuote = n;
           }
           const q = nextQuote;
-          if (nextBackslash !== -1 && nextBackslash < i) nextBackslash = bytes.indexOf(0x5c, i);
-          const stop = nextBackslash !== -1 && nextBackslash < q ? nextBackslash : q;
           if (words === null) {
             wordsFrom = (4 - (buf.byteOffset & 3)) & 3;
             words = new Int32Array(buf.buffer, buf.byteOffset + wordsFrom, n > wordsFrom ? (n - wordsFrom) >> 2 : 0);
           }
-          if (!noControlBytes(buf, words, wordsFrom, i, stop)) {
-            while (buf[i]! >= 0x20) i++;
-            this.state = state;
-            this.syntax(buf[i]!, base + i);
-          }
+          const stop = findSpecial(buf, words, wordsFrom, i, q);
           i = stop;
           if (i === n) break;
           c = buf[i]!;
