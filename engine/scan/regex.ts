@@ -4,6 +4,7 @@ import type { DetectorDefinition, Match, Scanner, ScanStream } from './scanner.j
 import { confirmRange, type CompiledRule, type TextWindow } from './confirm.js';
 import { ConfirmState, sortMatches } from './confirm-stream.js';
 import { fieldMatcher } from './fields.js';
+import { KeywordIndex } from './keywords.js';
 
 /** Sorted keyword hits of one rule: starts[i] with length lengths[i]. */
 interface Hits {
@@ -20,17 +21,23 @@ interface Hits {
  * scanner.scan(Buffer.from('token ghp_…'));
  */
 export function createJsScanner(rules: readonly CompiledRule[], detectors: readonly DetectorDefinition[]): Scanner {
-  const needsLower = rules.some((r) => r.keywords.length > 0);
+  const keywords = new KeywordIndex(rules);
   const scanAll = (bytes: Uint8Array, bounds: Uint32Array | null, count: number): Match[] => {
     const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-    const lower = needsLower ? text.toLowerCase() : '';
+    const hits: (Hits | null)[] = rules.map((r) => (r.keywords.length > 0 ? { starts: [], lengths: [] } : null));
+    if (keywords.longest > 0) {
+      keywords.find(text.toLowerCase(), 0, (rule, start, length) => {
+        hits[rule]!.starts.push(start);
+        hits[rule]!.lengths.push(length);
+      });
+    }
     const win: TextWindow = { text, base: 0 };
     const out: Match[] = [];
     for (const rule of rules) {
-      const hits = rule.keywords.length > 0 ? findHits(lower, rule.keywords, 0) : null;
-      if (hits && hits.starts.length === 0) continue;
-      if (!bounds) confirmRule(rule, win, hits, 0, text.length, out, undefined);
-      else for (let s = 0; s < count; s++) confirmRule(rule, win, hits, bounds[2 * s]!, bounds[2 * s + 1]!, out, s);
+      const ruleHits = hits[rule.index]!;
+      if (ruleHits && ruleHits.starts.length === 0) continue;
+      if (!bounds) confirmRule(rule, win, ruleHits, 0, text.length, out, undefined);
+      else for (let s = 0; s < count; s++) confirmRule(rule, win, ruleHits, bounds[2 * s]!, bounds[2 * s + 1]!, out, s);
     }
     return sortMatches(out);
   };
@@ -45,19 +52,9 @@ export function createJsScanner(rules: readonly CompiledRule[], detectors: reado
       }
       return scanAll(bytes, bounds, count);
     },
-    openStream: () => jsStream(rules),
+    openStream: () => jsStream(rules, keywords),
     detectorsForField: fieldMatcher(detectors),
   };
-}
-
-/** All hits of any keyword in `lower` from `from`, sorted by start. */
-function findHits(lower: string, keywords: readonly string[], from: number): Hits {
-  const pairs: number[] = [];
-  for (const keyword of keywords) {
-    for (let p = lower.indexOf(keyword, from); p >= 0; p = lower.indexOf(keyword, p + 1)) pairs.push(p, keyword.length);
-  }
-  const order = Array.from({ length: pairs.length / 2 }, (_, i) => i).sort((a, b) => pairs[2 * a]! - pairs[2 * b]!);
-  return { starts: order.map((i) => pairs[2 * i]!), lengths: order.map((i) => pairs[2 * i + 1]!) };
 }
 
 function lowerBound(values: readonly number[], target: number): number {
@@ -96,24 +93,20 @@ function confirmRule(rule: CompiledRule, win: TextWindow, hits: Hits | null, lo:
   if (windowTo >= 0) confirmRange(rule, win, windowFrom, windowTo, lo, hi, out, segment);
 }
 
-function jsStream(rules: readonly CompiledRule[]): ScanStream {
+function jsStream(rules: readonly CompiledRule[], keywords: KeywordIndex): ScanStream {
   const state = new ConfirmState(rules, rules.filter((r) => r.keywords.length === 0).map((r) => r.index));
-  const longest = Math.max(1, ...rules.flatMap((r) => r.keywords.map((k) => k.length)));
   let searched = 0; // keyword hits ending at or before this offset were already marked
   let ended = false;
   const markHits = () => {
+    if (keywords.longest === 0) return;
     const { text, base } = state.text;
-    const from = Math.max(base, searched - longest + 1);
-    const lower = text.slice(from - base).toLowerCase();
-    for (const rule of rules) {
-      for (const keyword of rule.keywords) {
-        // only hits that end after `searched` are new; windows as in confirmRule (block)
-        for (let i = lower.indexOf(keyword, Math.max(0, searched - from - keyword.length + 1)); i >= 0; i = lower.indexOf(keyword, i + 1)) {
-          const p = from + i;
-          state.mark(rule.index, p + keyword.length - rule.maxLength, p + rule.maxLength + 1);
-        }
-      }
-    }
+    const from = Math.max(base, searched - keywords.longest + 1);
+    keywords.find(text.slice(from - base).toLowerCase(), 0, (r, i, length) => {
+      const start = from + i;
+      const rule = rules[r]!;
+      // only hits that end after `searched` are new; windows as in confirmRule (block)
+      if (start + length > searched) state.mark(r, start + length - rule.maxLength, start + rule.maxLength + 1);
+    });
     searched = state.limit;
   };
   return {
