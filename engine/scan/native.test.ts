@@ -1,0 +1,80 @@
+/** @module scan/native.test — the raw libhs binding: compile errors, zero-copy scans, segments, streams, serialize, workers. */
+import { spawnSync } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { loadNative, type NativeBinding } from './native.js';
+
+const native = loadNative();
+// Without libhs the addon cannot exist; with libhs it must load (scanner.case.test.ts fails otherwise).
+const available = native.ok || spawnSync('pkg-config', ['--exists', 'libhs']).status === 0;
+const binding = (): NativeBinding => {
+  if (!native.ok) throw new Error(native.reason);
+  return native.binding;
+};
+const gaps = (n: number, gap = 64) => new Uint32Array(n).fill(gap);
+
+describe.skipIf(!available)('libhs binding', () => {
+  it('reports the version and rejects a bad pattern with the index of the expression', () => {
+    const hs = binding();
+    expect(hs.version).toMatch(/^\d+\.\d+\.\d+/);
+    let error: (Error & { expression?: number }) | undefined;
+    try {
+      hs.compile(['abc', 'a(?=b)c', 'x'], new Uint32Array(3), 'block', gaps(3));
+    } catch (err) {
+      error = err as Error & { expression?: number };
+    }
+    expect(error?.expression).toBe(1);
+    expect(error?.message).toMatch(/Zero-width assertions/);
+    expect(() => hs.compile([], new Uint32Array(0), 'block', gaps(0))).toThrow(/at least one pattern/);
+    expect(() => hs.compile(['a'], new Uint32Array(1), 'vectored' as never, gaps(1))).toThrow(/mode/);
+  });
+
+  it('scans a Buffer view without copying: raw [id, end] pairs, merged ranges, every end offset reported', () => {
+    const hs = binding();
+    const db = hs.compile(['ab+', 'xyz'], new Uint32Array([0, hs.FLAGS.CASELESS]), 'block', gaps(2, 4));
+    const backing = Buffer.from('--abbb--XYZ--');
+    const view = backing.subarray(2); // offsets are relative to the view
+    expect([...db.scan(view)]).toEqual([0, 2, 0, 3, 0, 4, 1, 9]);
+    expect([...db.scanRanges(view)]).toEqual([0, 2, 4, 1, 9, 9]);
+    expect([...db.scanRanges(new Uint8Array(0))]).toEqual([]);
+    expect(() => db.scan('text' as never)).toThrow(TypeError);
+    expect(() => db.openStream()).toThrow(/block mode/);
+  });
+
+  it('scans segments alone with buffer-absolute offsets and checks their bounds', () => {
+    const hs = binding();
+    const db = hs.compile(['abc'], new Uint32Array(1), 'block', gaps(1));
+    const bytes = Buffer.from('abcabc');
+    expect([...db.scanSegments(bytes, Uint32Array.from([0, 2, 2, 6]), 2)]).toEqual([0, 6, 6, 1]);
+    expect(() => db.scanSegments(bytes, Uint32Array.from([0, 7]), 1)).toThrow(/out of range/);
+    expect(() => db.scanSegments(bytes, Uint32Array.from([0, 2]), 2)).toThrow(/count exceeds/);
+  });
+
+  it('carries match state across stream writes (absolute offsets) and round-trips serialize/deserialize', () => {
+    const hs = binding();
+    const db = hs.compile(['ghp_[a-z]{8}'], new Uint32Array(1), 'stream', gaps(1, 12));
+    const stream = db.openStream();
+    expect([...stream.write(Buffer.from('xx ghp_abc'))]).toEqual([]);
+    expect([...stream.write(Buffer.from('defgh yy'))]).toEqual([0, 15, 15]);
+    expect([...stream.close()]).toEqual([]);
+    expect(() => stream.write(Buffer.from('z'))).toThrow(/closed/);
+    const copy = hs.deserialize(db.serialize(), 'stream', gaps(1, 12));
+    const again = copy.openStream();
+    expect([...again.write(Buffer.from('ghp_abcdefgh'))]).toEqual([0, 12, 12]);
+    expect(() => hs.deserialize(Buffer.from('garbage'), 'block', gaps(1))).toThrow(/hs_deserialize_database/);
+  });
+
+  it('works in a worker thread (its own instance data and scratch)', async () => {
+    const path = native.ok ? native.path : '';
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const hs = require(workerData);
+       const db = hs.compile(['secret[0-9]{3}'], new Uint32Array(1), 'block', new Uint32Array([12]));
+       parentPort.postMessage([...db.scanRanges(Buffer.from('a secret123 b'))]);`,
+      { eval: true, workerData: path },
+    );
+    const result = await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
+    expect(result).toEqual([0, 11, 11]);
+    await worker.terminate();
+  });
+});
