@@ -76,14 +76,21 @@ function compile(binding: NativeBinding, spec: DatabaseSpec, detectors: readonly
   }
 }
 
+const widths = new Map<string, number | null>();
+
 /** libhs knows each pattern's widest match; the confirm window (maxLength) must cover it. */
 function checkWidths(binding: NativeBinding, rules: readonly CompiledRule[]): void {
   for (const rule of rules) {
-    let maxWidth: number | null;
-    try {
-      maxWidth = binding.expressionInfo(rule.def.pattern, rule.def.caseless ? binding.FLAGS.CASELESS : 0).maxWidth;
-    } catch (err) {
-      throw new SluiceError('SLUICE_ERR_DETECTOR_COMPILE', `${rule.def.id}: libhs: ${(err as Error).message}`, { details: { detector: rule.def.id }, cause: err });
+    const flags = rule.def.caseless ? binding.FLAGS.CASELESS : 0;
+    const key = `${flags}:${rule.def.pattern}`;
+    let maxWidth = widths.get(key);
+    if (maxWidth === undefined) {
+      try {
+        maxWidth = binding.expressionInfo(rule.def.pattern, flags).maxWidth;
+      } catch (err) {
+        throw new SluiceError('SLUICE_ERR_DETECTOR_COMPILE', `${rule.def.id}: libhs: ${(err as Error).message}`, { details: { detector: rule.def.id }, cause: err });
+      }
+      widths.set(key, maxWidth);
     }
     if (maxWidth === null || maxWidth > rule.maxLength) {
       const width = maxWidth === null ? 'unbounded' : `${maxWidth} bytes`;

@@ -1,15 +1,10 @@
 /** @module scan/scanner.case.test — one conformance suite run against both scanner engines (native libhs and JS). */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { isSluiceError } from '../errors.js';
+import { describe, expect, it } from 'vitest';
 import { builtinDetectors } from '../../rules/detectors/registry.js';
 import type { DetectorDefinition, Match, Scanner } from './scanner.js';
 import { createScanner } from './select.js';
 import { loadNative } from './native.js';
-import { clearDatabaseCache } from './cache.js';
 
 /** libhs is installed (CI: make setup installs it and builds the addon), so the native engine must be tested. */
 const libhsPresent = spawnSync('pkg-config', ['--exists', 'libhs']).status === 0;
@@ -244,74 +239,5 @@ describe.skipIf(!nativeTestable)('native and JS engines agree', () => {
       const b = Uint32Array.from(bounds);
       expect(strip(native.scanSegments(bytes, b, b.length / 2))).toEqual(strip(js.scanSegments(bytes, b, b.length / 2)));
     }
-  });
-});
-
-describe.skipIf(!nativeTestable)('compiled database cache (native)', () => {
-  it('stores serialized databases on disk and reuses them; a corrupt entry is recompiled and replaced', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-hs-'));
-    try {
-      const text = Buffer.from(`x ${GH} AKIAIOSFODNN7EXAMPLE`);
-      clearDatabaseCache(); // earlier tests compiled this set in memory
-      const first = createScanner({ engine: 'native', detectors: TEST_DETECTORS, cacheDir: dir });
-      const expected = strip(first.scan(text));
-      first.openStream().end();
-      const files = readdirSync(join(dir, 'hs')).sort((a, b) => a.slice(64).localeCompare(b.slice(64)));
-      expect(files.map((f) => f.replace(/^[0-9a-f]{64}/, 'KEY'))).toEqual(['KEY.block.db', 'KEY.stream.db']);
-      clearDatabaseCache();
-      expect(strip(createScanner({ engine: 'native', detectors: TEST_DETECTORS, cacheDir: dir }).scan(text))).toEqual(expected);
-      writeFileSync(join(dir, 'hs', files[0]!), 'not a database');
-      clearDatabaseCache();
-      expect(strip(createScanner({ engine: 'native', detectors: TEST_DETECTORS, cacheDir: dir }).scan(text))).toEqual(expected);
-      expect(readFileSync(join(dir, 'hs', files[0]!)).length).toBeGreaterThan(100);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('engine selection and fallback', () => {
-  const saved = { path: process.env.SLUICE_NATIVE_PATH, scanner: process.env.SLUICE_SCANNER };
-  afterEach(() => {
-    for (const [key, value] of [['SLUICE_NATIVE_PATH', saved.path], ['SLUICE_SCANNER', saved.scanner]] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-
-  it('auto falls back to JS when the addon is missing, and scannerInfo says why', async () => {
-    process.env.SLUICE_NATIVE_PATH = '/nonexistent/sluice_hs.node';
-    delete process.env.SLUICE_SCANNER;
-    expect(createScanner({ detectors: TEST_DETECTORS }).engine).toBe('js');
-    const { scannerInfo } = await import('./select.js');
-    expect(scannerInfo()).toMatchObject({ engine: 'js', reason: expect.stringContaining('/nonexistent/sluice_hs.node is missing') });
-    expect(() => createScanner({ engine: 'native', detectors: TEST_DETECTORS })).toThrow(
-      expect.objectContaining({ code: 'SLUICE_ERR_SCANNER_UNAVAILABLE' }),
-    );
-  });
-
-  it('SLUICE_SCANNER overrides auto; a bad value or engine is an options error', async () => {
-    const { scannerInfo } = await import('./select.js');
-    process.env.SLUICE_SCANNER = 'js';
-    expect(createScanner({ detectors: TEST_DETECTORS }).engine).toBe('js');
-    expect(scannerInfo().reason).toContain('SLUICE_SCANNER=js');
-    process.env.SLUICE_SCANNER = 'fast';
-    expect(() => createScanner({ detectors: TEST_DETECTORS })).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_INVALID_OPTIONS' }));
-    delete process.env.SLUICE_SCANNER;
-    expect(() => createScanner({ engine: 'hs' as never, detectors: TEST_DETECTORS })).toThrow(
-      expect.objectContaining({ code: 'SLUICE_ERR_INVALID_OPTIONS' }),
-    );
-    expect(() => createScanner({ engine: 'js', detectors: [TEST_DETECTORS[0]!, TEST_DETECTORS[0]!] })).toThrow(
-      expect.objectContaining({ code: 'SLUICE_ERR_DETECTOR_INVALID' }),
-    );
-  });
-
-  it.skipIf(!nativeTestable)('auto picks native when the addon loads', async () => {
-    delete process.env.SLUICE_SCANNER;
-    delete process.env.SLUICE_NATIVE_PATH;
-    const { scannerInfo } = await import('./select.js');
-    expect(scannerInfo()).toMatchObject({ engine: 'native', libhs: expect.stringMatching(/^\d+\.\d+/) });
-    expect(createScanner({ detectors: TEST_DETECTORS }).engine).toBe('native');
-    expect(isSluiceError(new Error('x'))).toBe(false);
   });
 });
