@@ -61,6 +61,20 @@ describe('engine selection and fallback', () => {
     );
   });
 
+  it('an addon that exists but cannot load (e.g. libhs.so.5 missing) also falls back, with the loader error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-addon-'));
+    try {
+      const broken = join(dir, 'sluice_hs.node');
+      writeFileSync(broken, 'not a shared object');
+      process.env.SLUICE_NATIVE_PATH = broken;
+      delete process.env.SLUICE_SCANNER;
+      expect(scannerInfo()).toMatchObject({ engine: 'js', reason: expect.stringMatching(/native addon failed to load: .+/) });
+      expect(createScanner({ detectors: TEST_DETECTORS }).engine).toBe('js');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('SLUICE_SCANNER overrides auto; a bad value or engine is an options error', () => {
     process.env.SLUICE_SCANNER = 'js';
     expect(createScanner({ detectors: TEST_DETECTORS }).engine).toBe('js');
