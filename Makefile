@@ -38,7 +38,7 @@ native-deps:
 
 native: native-deps
 	@if pkg-config --exists libhs 2>/dev/null; then \
-	  cd engine/native && ../../node_modules/.bin/node-gyp rebuild --nodedir="$$(dirname "$$(dirname "$$(command -v node)")")" --jobs=2 >/dev/null && echo "built $(NATIVE)"; \
+	  cd engine/native && ../../node_modules/.bin/node-gyp rebuild --loglevel=warn --nodedir="$$(dirname "$$(dirname "$$(command -v node)")")" --jobs=2 >/dev/null && echo "built $(NATIVE)"; \
 	else echo "skipping the native scanner build (no libhs)"; fi
 
 rules: $(OPA)
