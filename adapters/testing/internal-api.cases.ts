@@ -69,7 +69,7 @@ export function runInternalApiCases(adapter: string, start: StartApp): void {
       const before = hits.count.user ?? 0;
       const res = await fetch(`${app.url}${ROUTES.user}`);
       expect(res.status).toBe(401);
-      expect((await res.json()).error.code).toBe('SLUICE_ERR_DENIED');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SLUICE_ERR_DENIED');
       expect(hits.count.user ?? 0).toBe(before);
     });
 
@@ -84,7 +84,7 @@ export function runInternalApiCases(adapter: string, start: StartApp): void {
       const before = hits.count.echo ?? 0;
       const res = await call(ROUTES.echo, { method: 'POST', body: '{"a": [1, 2', headers: { 'content-type': 'application/json' } });
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBe('SLUICE_ERR_JSON_SYNTAX');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SLUICE_ERR_JSON_SYNTAX');
       expect(hits.count.echo ?? 0).toBe(before);
     });
 
@@ -108,14 +108,14 @@ export function runInternalApiCases(adapter: string, start: StartApp): void {
       const big = JSON.stringify({ blob: 'x'.repeat((1 << 20) + 10) });
       const res = await call(ROUTES.echo, { method: 'POST', body: big, headers: { 'content-type': 'application/json' } });
       expect(res.status).toBe(413);
-      expect((await res.json()).error.code).toBe('SLUICE_ERR_BODY_TOO_LARGE');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SLUICE_ERR_BODY_TOO_LARGE');
     });
 
     it('refuses a gzip bomb with 413 SLUICE_ERR_DECOMPRESSION_BOMB', async () => {
       const bomb = gzipSync(Buffer.from(`{"a":"${'0'.repeat(8 << 20)}"}`));
       const res = await call(ROUTES.echo, { method: 'POST', body: bomb, headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' } });
       expect(res.status).toBe(413);
-      expect((await res.json()).error.code).toBe('SLUICE_ERR_DECOMPRESSION_BOMB');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SLUICE_ERR_DECOMPRESSION_BOMB');
     });
   });
 
@@ -166,7 +166,7 @@ export function runInternalApiCases(adapter: string, start: StartApp): void {
       await fetch(`${app.url}${prefix}/${id}/deny`, { method: 'POST', headers: { 'x-api-key': approver.key } });
       const res = await pending;
       expect(res.status).toBe(403);
-      expect((await res.json()).error.code).toBe('SLUICE_ERR_APPROVAL_DENIED');
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('SLUICE_ERR_APPROVAL_DENIED');
       expect(hits.count.delete ?? 0).toBe(before);
     });
 
