@@ -227,6 +227,16 @@ describe.each(ENGINES)('scanner conformance: $engine', ({ engine, skip }) => {
 });
 
 describe.skipIf(!nativeTestable)('native and JS engines agree', () => {
+  it('on every builtin example, match and noMatch (so every match holds one of its keywords)', () => {
+    const detectors = builtinDetectors();
+    const native = createScanner({ engine: 'native', detectors });
+    const js = createScanner({ engine: 'js', detectors });
+    const differ = detectors
+      .flatMap((d) => [...d.examples.match, ...d.examples.noMatch])
+      .filter((example) => strip(native.scan(Buffer.from(example))).join() !== strip(js.scan(Buffer.from(example))).join());
+    expect(differ).toEqual([]);
+  });
+
   it('same matches on realistic payloads (block and segments) with the builtin set', () => {
     const detectors = builtinDetectors();
     const native = createScanner({ engine: 'native', detectors });
