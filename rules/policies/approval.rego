@@ -11,7 +11,10 @@ approval_reasons contains msg if {
 	])
 }
 
+# Tool calls are held when the model asks for them (response / tool_call phase). In a request they are
+# conversation history that already ran, so holding them again would re-ask for every later turn.
 approval_reasons contains msg if {
+	input.phase != "request"
 	some call in input.llm.tool_calls
 	walk(call.input, [_, value])
 	is_string(value)

@@ -55,3 +55,9 @@ test_http_delete_outside_prefixes_needs_no_approval if {
 	d := sluice.decision with input as req
 	d.approval == null
 }
+
+test_tool_call_in_request_history_is_not_held_again if {
+	d := sluice.decision with input as tool_call("request", "DROP TABLE users")
+	d.allow == true
+	d.approval == null
+}

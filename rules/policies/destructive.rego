@@ -13,8 +13,11 @@ destructive_patterns(text) := {pattern |
 	contains(normal, pattern)
 } | {"DELETE without WHERE" | sql_delete_without_where(normalized(text))}
 
+# Checked per statement, so `DELETE FROM a WHERE …; DELETE FROM b` is still caught.
 sql_delete_without_where(normal) if {
 	cfg.destructive.sql_delete_without_where
 	contains(normal, "DELETE FROM")
-	not contains(normal, " WHERE")
+	some statement in split(normal, ";")
+	contains(statement, "DELETE FROM")
+	not contains(statement, " WHERE")
 }

@@ -13,6 +13,11 @@ test_delete_without_where if {
 	sluice.destructive_patterns("delete from users where id = 7") == set()
 }
 
+test_delete_without_where_in_a_later_statement if {
+	sluice.destructive_patterns("DELETE FROM a WHERE id = 1; delete from b") == {"DELETE without WHERE"}
+	sluice.destructive_patterns("DELETE FROM a WHERE id = 1; DELETE FROM b WHERE x = 2;") == set()
+}
+
 test_delete_without_where_can_be_switched_off if {
 	result := sluice.destructive_patterns("DELETE FROM users") with data.config.destructive.sql_delete_without_where as false
 	result == set()
