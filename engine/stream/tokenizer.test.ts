@@ -107,6 +107,22 @@ describe('tokenizer events and pointers', () => {
     expect(() => total.write(Buffer.from('3,4]'))).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_BODY_TOO_LARGE' }));
   });
 
+  it('steps over escapes at every alignment inside long strings (fast path)', () => {
+    for (let k = 30; k < 80; k++) {
+      for (const esc of ['\\\\', '\\"', '\\n', '\\u0041']) {
+        const text = `["${'a'.repeat(k)}${esc}", "${'b'.repeat(k)}${esc}${'c'.repeat(k % 7)}${esc}"]`;
+        const body = Buffer.from(text);
+        const expected = JSON.parse(text) as string[];
+        for (const size of [0, 5, 64]) {
+          const log = run(body, size) as string[];
+          expect(log, `${k} ${esc} @${size}`).toBeInstanceOf(Array);
+          const strings = log.filter((l) => l.startsWith('sv')).map((l) => l.split(' ')[1]!.split('-').map(Number));
+          expect(strings.map(([s, e]) => JSON.parse(`"${body.toString('utf8', s, e)}"`)), `${k} ${esc}`).toEqual(expected);
+        }
+      }
+    }
+  });
+
   it('validates limits at construction', () => {
     expect(() => new JsonTokenizer(NOOP_VISITOR, { maxDepth: 0 })).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_INVALID_OPTIONS' }));
   });

@@ -117,6 +117,7 @@ function findSpecial(buf: Uint8Array, words: Int32Array, wordsFrom: number, from
     if (c < 0x20 || c === 0x5c) return i;
     i++;
   }
+  if (i >= to) return to; // from here on i is word-aligned
   let w = (i - wordsFrom) >> 2;
   const wEnd = w + ((to - i) >> 2);
   for (; w < wEnd; w++) {
@@ -365,27 +366,33 @@ export class JsonTokenizer {
       if (state === S_STRING) {
         // Hot loop: a short byte loop, then (long strings) memchr for the quote (cached) and a
         // 4-bytes-at-a-time scan for a backslash or control byte up to it ("hybrid" design).
-        const lim = i + 32 < n ? i + 32 : n;
-        while (i < lim) {
-          c = buf[i]!;
-          if (c === 0x22 || c === 0x5c || c < 0x20) break;
-          i++;
-        }
-        if (i === lim && i < n) {
-          if (bytes === null) bytes = asBuffer(buf);
+        // Two-byte escapes (\n, \", …) are stepped over in place; \u goes through the escape states.
+        for (;;) {
           if (nextQuote < i) {
+            const lim = i + 32 < n ? i + 32 : n;
+            while (i < lim) {
+              c = buf[i]!;
+              if (c === 0x22 || c === 0x5c || c < 0x20) break;
+              i++;
+            }
+            if (i < lim || i === n) break;
+            if (bytes === null) bytes = asBuffer(buf);
             nextQuote = bytes.indexOf(0x22, i);
             if (nextQuote === -1) nextQuote = n;
           }
-          const q = nextQuote;
           if (words === null) {
             wordsFrom = (4 - (buf.byteOffset & 3)) & 3;
             words = new Int32Array(buf.buffer, buf.byteOffset + wordsFrom, n > wordsFrom ? (n - wordsFrom) >> 2 : 0);
           }
-          const stop = findSpecial(buf, words, wordsFrom, i, q);
-          i = stop;
+          i = findSpecial(buf, words, wordsFrom, i, nextQuote);
           if (i === n) break;
           c = buf[i]!;
+          if (c !== 0x5c || i + 1 === n) break;
+          const e = buf[i + 1]!;
+          if (e === 0x75 || ESCAPE_OK[e] === 0) break;
+          this.strEscaped = true;
+          i += 2;
+          if (i === n) break;
         }
         if (i === n) break;
         if (c === 0x22) {
