@@ -11,6 +11,9 @@ export interface RawHit {
   rule: number;
 }
 
+/** Scratch arena reused by synchronous one-shot inspections (JS is single-threaded; never re-entered). */
+const SHARED_ARENA = new DecodeArena();
+
 function grow(a: Uint32Array<ArrayBufferLike>, need: number): Uint32Array<ArrayBufferLike> {
   if (need <= a.length) return a;
   const b = new Uint32Array(Math.max(need, a.length * 2));
@@ -33,11 +36,15 @@ export class SegmentBatch {
   private escRaw: Uint32Array<ArrayBufferLike> = new Uint32Array(32);
   private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(16);
   private escCount = 0;
-  private readonly arena = new DecodeArena();
+  private readonly arena: DecodeArena;
   /** Whole-value claims by field name (rule per claim). */
   private claims: number[] = [];
 
-  constructor(private readonly scanner: Scanner) {}
+  /** `shared`: use one module-wide scratch arena (for synchronous one-shot users like inspectJson). */
+  constructor(private readonly scanner: Scanner, shared = false) {
+    this.arena = shared ? SHARED_ARENA : new DecodeArena();
+    this.arena.reset();
+  }
 
   /** Number of queued values and claims. */
   get size(): number {
@@ -91,7 +98,7 @@ export class SegmentBatch {
       for (const m of this.scanner.scanSegments(arena.bytes.subarray(0, arena.length), this.escBounds, this.escCount)) {
         if (m.end <= m.start) continue;
         const k = m.segment ?? this.escSegmentOf(m.start);
-        const [start, end] = arena.rawSpan(m.start, m.end, this.escBounds[2 * k + 1]!, this.escRaw[2 * k + 1]!);
+        const [start, end] = arena.rawSpan(m.start, m.end);
         hits.push({ start, end, ordinal: this.escOrdinals[k]!, rule: m.rule });
       }
     }

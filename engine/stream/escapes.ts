@@ -23,54 +23,70 @@ export function decodeJsonStringToString(buf: Uint8Array, start: number, end: nu
 }
 
 /**
- * Growable output of decoded bytes plus, per decoded byte, the raw offset of the source unit
- * (the byte itself, or the backslash of the escape) that produced it.
+ * Growable output of decoded bytes with a sparse map back to raw offsets: one run per stretch of
+ * plain bytes (mapped linearly) and one per escape (all its decoded bytes map to the whole escape).
  *
  * @example
- * const arena = new DecodeArena(); const [s, e] = arena.decode(raw, 0, raw.length, 0);
+ * const arena = new DecodeArena(); const [s, e] = arena.decode(raw, 0, raw.length, 0); arena.rawSpan(s, e);
  */
 export class DecodeArena {
-  bytes = new Uint8Array(1024);
-  map = new Uint32Array(1024);
+  bytes = new Uint8Array(4096);
   length = 0;
+  private runDec = new Int32Array(256);
+  private runRaw = new Int32Array(256);
+  /** Raw length of an escape run, or -1 for a plain (linear) run. */
+  private runRawLen = new Int32Array(256);
+  private runs = 0;
 
   /** Forget the contents (keeps the memory). */
   reset(): void {
     this.length = 0;
+    this.runs = 0;
   }
 
   private ensure(extra: number): void {
     const need = this.length + extra;
     if (need <= this.bytes.length) return;
-    const size = Math.max(need, this.bytes.length * 2);
-    const bytes = new Uint8Array(size);
+    const bytes = new Uint8Array(Math.max(need, this.bytes.length * 2));
     bytes.set(this.bytes.subarray(0, this.length));
-    const map = new Uint32Array(size);
-    map.set(this.map.subarray(0, this.length));
     this.bytes = bytes;
-    this.map = map;
   }
 
-  private put(byte: number, raw: number): void {
-    this.bytes[this.length] = byte;
-    this.map[this.length++] = raw;
-  }
-
-  private putCodePoint(cp: number, raw: number): void {
-    if (cp < 0x80) this.put(cp, raw);
-    else if (cp < 0x800) {
-      this.put(0xc0 | (cp >> 6), raw);
-      this.put(0x80 | (cp & 0x3f), raw);
-    } else if (cp < 0x10000) {
-      this.put(0xe0 | (cp >> 12), raw);
-      this.put(0x80 | ((cp >> 6) & 0x3f), raw);
-      this.put(0x80 | (cp & 0x3f), raw);
-    } else {
-      this.put(0xf0 | (cp >> 18), raw);
-      this.put(0x80 | ((cp >> 12) & 0x3f), raw);
-      this.put(0x80 | ((cp >> 6) & 0x3f), raw);
-      this.put(0x80 | (cp & 0x3f), raw);
+  private run(dec: number, raw: number, rawLen: number): void {
+    const k = this.runs++;
+    if (k === this.runDec.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.runDec = grow(this.runDec);
+      this.runRaw = grow(this.runRaw);
+      this.runRawLen = grow(this.runRawLen);
     }
+    this.runDec[k] = dec;
+    this.runRaw[k] = raw;
+    this.runRawLen[k] = rawLen;
+  }
+
+  private putCodePoint(cp: number): void {
+    const b = this.bytes;
+    let n = this.length;
+    if (cp < 0x80) b[n++] = cp;
+    else if (cp < 0x800) {
+      b[n++] = 0xc0 | (cp >> 6);
+      b[n++] = 0x80 | (cp & 0x3f);
+    } else if (cp < 0x10000) {
+      b[n++] = 0xe0 | (cp >> 12);
+      b[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      b[n++] = 0x80 | (cp & 0x3f);
+    } else {
+      b[n++] = 0xf0 | (cp >> 18);
+      b[n++] = 0x80 | ((cp >> 12) & 0x3f);
+      b[n++] = 0x80 | ((cp >> 6) & 0x3f);
+      b[n++] = 0x80 | (cp & 0x3f);
+    }
+    this.length = n;
   }
 
   /**
@@ -82,23 +98,34 @@ export class DecodeArena {
     const first = this.length;
     let i = start;
     while (i < end) {
-      const c = buf[i]!;
-      if (c !== 0x5c) {
-        this.put(c, rawBase + i);
-        i++;
-        continue;
+      let j = i;
+      while (j < end && buf[j] !== 0x5c) j++;
+      if (j > i) {
+        this.run(this.length, rawBase + i, -1);
+        if (j - i < 64) {
+          const b = this.bytes;
+          let n = this.length;
+          for (let k = i; k < j; k++) b[n++] = buf[k]!;
+          this.length = n;
+        } else {
+          this.bytes.set(buf.subarray(i, j), this.length);
+          this.length += j - i;
+        }
+        i = j;
+        if (i >= end) break;
       }
       const e = buf[i + 1]!;
-      const at = rawBase + i;
+      let len = 2;
+      let cp: number;
       switch (e) {
-        case 0x6e: this.put(0x0a, at); break; // \n
-        case 0x74: this.put(0x09, at); break; // \t
-        case 0x72: this.put(0x0d, at); break; // \r
-        case 0x62: this.put(0x08, at); break; // \b
-        case 0x66: this.put(0x0c, at); break; // \f
+        case 0x6e: cp = 0x0a; break; // \n
+        case 0x74: cp = 0x09; break; // \t
+        case 0x72: cp = 0x0d; break; // \r
+        case 0x62: cp = 0x08; break; // \b
+        case 0x66: cp = 0x0c; break; // \f
         case 0x75: {
-          let cp = hex4(buf, i + 2);
-          let len = 6;
+          cp = hex4(buf, i + 2);
+          len = 6;
           if (cp >= 0xd800 && cp <= 0xdbff && i + 12 <= end && buf[i + 6] === 0x5c && buf[i + 7] === 0x75) {
             const lo = hex4(buf, i + 8);
             if (lo >= 0xdc00 && lo <= 0xdfff) {
@@ -107,27 +134,34 @@ export class DecodeArena {
             }
           }
           if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-          this.putCodePoint(cp, at);
-          i += len;
-          continue;
+          break;
         }
-        default: this.put(e, at); // \" \\ \/
+        default: cp = e; // \" \\ \/
       }
-      i += 2;
+      this.run(this.length, rawBase + i, len);
+      this.putCodePoint(cp);
+      i += len;
     }
     return [first, this.length];
   }
 
-  /**
-   * Map a decoded span [ds, de) inside the decoded segment [segStart, segEnd) back to raw
-   * offsets, widened to whole escapes. `rawSegEnd` is the raw end of the segment.
-   */
-  rawSpan(ds: number, de: number, segEnd: number, rawSegEnd: number): [number, number] {
-    const map = this.map;
-    const rawStart = map[ds]!;
-    const last = map[de - 1]!;
-    let j = de;
-    while (j < segEnd && map[j] === last) j++;
-    return [rawStart, j < segEnd ? map[j]! : rawSegEnd];
+  private runOf(d: number): number {
+    let lo = 0;
+    let hi = this.runs - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.runDec[mid]! <= d) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Map a decoded span [ds, de) back to raw offsets, widened to whole escapes. */
+  rawSpan(ds: number, de: number): [number, number] {
+    const a = this.runOf(ds);
+    const start = this.runRawLen[a] === -1 ? this.runRaw[a]! + (ds - this.runDec[a]!) : this.runRaw[a]!;
+    const b = this.runOf(de - 1);
+    const end = this.runRawLen[b] === -1 ? this.runRaw[b]! + (de - 1 - this.runDec[b]!) + 1 : this.runRaw[b]! + this.runRawLen[b]!;
+    return [start, end];
   }
 }
