@@ -46,6 +46,8 @@ export interface AuditLog {
   /** Drain, write a seal record, close the sink. */
   close(): Promise<void>;
   readonly stats: Readonly<AuditStats>;
+  /** Bodies longer than this are recorded truncated; a pipeline keeps at most this much of a streamed body. */
+  readonly maxBodyBytes: number;
 }
 
 interface Pending {
@@ -211,6 +213,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
 
   return {
     stats,
+    maxBodyBytes,
     async append(event: AuditEvent): Promise<void> {
       if (closed) throw new SluiceError('SLUICE_ERR_AUDIT_SINK', 'the audit log is closed');
       const recorded = normalizeEvent(event, now(), { maxBodyBytes });

@@ -110,20 +110,22 @@ export function normalizeEvent(event: AuditEvent, now: Date, opts: { maxBodyByte
     findings,
     timings: { ...(event.timings ?? {}) },
     llm: event.llm ? { provider: event.llm.provider, model: event.llm.model, stream: event.llm.stream } : null,
-    body: encodeBody(event.body, opts.maxBodyBytes ?? Number.POSITIVE_INFINITY),
+    body: encodeBody(event.body, opts.maxBodyBytes ?? Number.POSITIVE_INFINITY, event.bodyBytes),
     sse: event.sse ? event.sse.map((e) => (e.event === undefined ? { data: e.data } : { event: e.event, data: e.data })) : null,
+    ...(event.sseTruncated === true ? { sseTruncated: true as const } : {}),
   };
 }
 
-function encodeBody(body: AuditEvent['body'], maxBytes: number): RecordedBody | null {
+function encodeBody(body: AuditEvent['body'], maxBytes: number, declaredBytes: number | undefined): RecordedBody | null {
   if (body === undefined || body === null) return null;
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const truncated = bytes.length > maxBytes;
-  const kept = truncated ? bytes.subarray(0, maxBytes) : bytes;
+  const size = Math.max(bytes.length, Number.isSafeInteger(declaredBytes) ? declaredBytes! : 0);
+  const kept = bytes.length > maxBytes ? bytes.subarray(0, maxBytes) : bytes;
+  const truncated = size > kept.length;
   try {
-    return { encoding: 'utf8', data: utf8.decode(kept), bytes: bytes.length, truncated };
+    return { encoding: 'utf8', data: utf8.decode(kept), bytes: size, truncated };
   } catch {
-    return { encoding: 'base64', data: kept.toString('base64'), bytes: bytes.length, truncated };
+    return { encoding: 'base64', data: kept.toString('base64'), bytes: size, truncated };
   }
 }
 

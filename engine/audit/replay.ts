@@ -19,6 +19,8 @@ export interface ReplayStep {
   body: string | null;
   /** For streamed responses: the text and tool inputs rebuilt from the masked SSE events. */
   stream: StreamContent | null;
+  /** True when the stream's later events were released but not recorded (over the log's maxBodyBytes). */
+  streamTruncated: boolean;
 }
 
 export interface ReplayExchange {
@@ -73,6 +75,7 @@ export async function replay(path: string | string[], options: { session?: strin
         timings: event.timings,
         body: event.body ? decodeBody(event.body).toString('utf8') : null,
         stream: event.sse ? reconstructStream(event.sse) : null,
+        streamTruncated: event.sseTruncated === true,
       });
     }
   }
@@ -109,7 +112,8 @@ export function formatTimeline(timeline: ReplayTimeline): string {
         const findings = Object.entries(step.findings).map(([d, f]) => `${d}×${f.count}`).join(', ');
         out.push(`    #${step.seq} ${step.time} ${step.phase} ${t.method} ${t.host}${t.path}${status} → ${decision}${approval}${findings ? ` · findings ${findings}` : ''}`);
         if (step.stream) {
-          out.push(`      stream (${step.stream.events} events): ${clip(JSON.stringify(step.stream.text))}`);
+          const cut = step.streamTruncated ? ', truncated' : '';
+          out.push(`      stream (${step.stream.events} events${cut}): ${clip(JSON.stringify(step.stream.text))}`);
           for (const call of step.stream.tools) out.push(`      tool ${call.name}(${clip(call.input, 200)})`);
         } else if (step.body !== null) out.push(`      body: ${clip(step.body)}`);
       }

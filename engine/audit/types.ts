@@ -59,8 +59,12 @@ export interface AuditEvent {
   llm?: { provider: string | null; model: string | null; stream: boolean } | null;
   /** The masked body (bytes or text). */
   body?: Uint8Array | string | null;
+  /** The full size when `body` is only the first bytes of a longer masked body (recorded as truncated). */
+  bodyBytes?: number;
   /** The masked SSE events of a streamed response. */
   sse?: AuditSseEvent[] | null;
+  /** True when later events of the stream were released but not kept (over the log's maxBodyBytes). */
+  sseTruncated?: boolean;
 }
 
 /** Findings grouped by detector, as recorded. */
@@ -91,6 +95,8 @@ export interface RecordedEvent {
   llm: AuditEvent['llm'];
   body: RecordedBody | null;
   sse: AuditSseEvent[] | null;
+  /** Present (true) only when the stream's later events were not kept. */
+  sseTruncated?: true;
 }
 
 /** The kinds of line in a log: events, periodic checkpoints, rotation links, open (resume) and seal (close). */

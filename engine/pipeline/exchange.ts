@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { decisionChannel, publish, timingChannel } from './events.js';
 import { approvalRequestHash } from '../approval/hash.js';
-import type { AuditApproval } from '../audit/types.js';
+import type { AuditApproval, AuditSseEvent } from '../audit/types.js';
 import type { LlmApi } from './llm.js';
 import type { StreamApi } from './seams.js';
 import type { Decision, FindingFact, LlmFactsInput, Phase, PipelineIdentity, PolicyInput, ResolvedOptions } from './types.js';
@@ -28,7 +28,19 @@ export interface PhaseFacts {
 }
 
 /** What the audit event of a decision carries besides the decision. */
-export interface RecordExtra { body?: Uint8Array | string | null; approval?: AuditApproval | null }
+export interface RecordExtra {
+  body?: Uint8Array | string | null;
+  /** The full size when `body` holds only the first bytes. */
+  bodyBytes?: number;
+  sse?: AuditSseEvent[] | null;
+  sseTruncated?: boolean;
+  approval?: AuditApproval | null;
+}
+
+/** Records a decision later, with what is known by then (the released body, the findings while streaming). */
+export type DeferredRecord = (later: Omit<RecordExtra, 'approval'> & { facts?: Partial<PhaseFacts> }) => Promise<void>;
+
+const NOTHING_TO_RECORD: DeferredRecord = async () => undefined;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
@@ -64,6 +76,20 @@ export class Exchange {
    * const decision = await exchange.decide('request', facts, () => ({ body: masked }));
    */
   async decide(phase: Phase, f: PhaseFacts, extra: () => RecordExtra = () => ({})): Promise<Decision> {
+    const { decision, record } = await this.decideDeferred(phase, f, extra);
+    await record({});
+    return decision;
+  }
+
+  /**
+   * Like `decide`, but an allowed decision is recorded only when `record` is called, e.g. once a streamed
+   * response body has been released and can be recorded as masked. Denies and refused approvals record at once.
+   *
+   * @example
+   * const { decision, record } = await exchange.decideDeferred('response', facts);
+   * await record({ findings, body: maskedBytes });
+   */
+  async decideDeferred(phase: Phase, f: PhaseFacts, extra: () => RecordExtra = () => ({})): Promise<{ decision: Decision; record: DeferredRecord }> {
     const { opts, stats } = this.core;
     const t0 = performance.now();
     const input = this.input(phase, f);
@@ -86,12 +112,13 @@ export class Exchange {
         details: { phase, reasons: decision.reasons, status: decision.status ?? 403, exchangeId: this.id, ...(decision.error ? { error: decision.error.code } : {}) },
       });
     }
-    if (decision.approval) await this.hold(phase, f, decision, extra);
-    else if (decision.record) await this.record(phase, f, decision, extra());
-    return decision;
+    const approval = decision.approval ? await this.hold(phase, f, decision, extra) : null;
+    if ((!approval && !decision.record) || !opts.audit) return { decision, record: NOTHING_TO_RECORD };
+    const record: DeferredRecord = (later) => this.record(phase, { ...f, ...later.facts }, decision, { ...extra(), ...later, approval });
+    return { decision, record };
   }
 
-  private async hold(phase: Phase, f: PhaseFacts, decision: Decision, extra: () => RecordExtra): Promise<void> {
+  private async hold(phase: Phase, f: PhaseFacts, decision: Decision, extra: () => RecordExtra): Promise<AuditApproval> {
     const ask = decision.approval!;
     const { approvals } = this.core.opts;
     this.core.stats.held++;
@@ -113,7 +140,7 @@ export class Exchange {
     };
     try {
       const outcome = (await approvals.hold(request)) as Record<string, unknown> | undefined;
-      await this.record(phase, f, decision, { ...extra(), approval: { id: str(outcome?.id), kind: ask.kind, outcome: 'approved', approver: str(outcome?.approvedBy), via: str(outcome?.via) ?? 'approved' } });
+      return { id: str(outcome?.id), kind: ask.kind, outcome: 'approved', approver: str(outcome?.approvedBy), via: str(outcome?.via) ?? 'approved' };
     } catch (err) {
       const outcome = isSluiceError(err, 'SLUICE_ERR_APPROVAL_TIMEOUT') ? 'timeout' : isSluiceError(err, 'SLUICE_ERR_APPROVAL_DENIED') ? 'denied' : 'error';
       const id = isSluiceError(err) ? str(err.details.id ?? err.details.approvalId) : null;
@@ -134,6 +161,8 @@ export class Exchange {
       findings: f.findings, timings: f.timings ?? {},
       llm: f.llm ? { provider: f.llm.provider, model: f.llm.model, stream: f.llm.stream } : null,
       body: extra.body ?? null,
+      ...(extra.bodyBytes !== undefined ? { bodyBytes: extra.bodyBytes } : {}),
+      ...(extra.sse ? { sse: extra.sse, sseTruncated: extra.sseTruncated === true } : {}),
     });
   }
 }

@@ -1,5 +1,5 @@
 /** @module pipeline/options — validate createSluice options once, at construction, and load the policy and scanner. */
-import { SluiceError } from '../errors.js';
+import { SluiceError, isSluiceError } from '../errors.js';
 import { validateCredentials } from './headers.js';
 import { resolveTls } from './tls.js';
 import type { Siblings } from './seams.js';
@@ -50,7 +50,25 @@ async function resolvePolicy(bundle: SluiceOptions['bundle'], failOpen: boolean,
   if (bundle !== undefined && typeof bundle !== 'string' && !(bundle instanceof Uint8Array)) {
     throw invalid('bundle must be a path, bytes or a policy engine');
   }
-  return siblings.loadPolicy(bundle ?? siblings.builtinBundlePath(), { failOpen });
+  return siblings.loadPolicy(bundle ?? (await builtinBundle(siblings)), { failOpen });
+}
+
+/**
+ * The built-in bundle, rebuilt when missing or stale (cached; without OPA an existing bundle is used as is).
+ * A bundle that can be neither found nor built fails construction with the build's code and says what to run.
+ *
+ * @example
+ * const path = await builtinBundle(await loadSiblings()); // '.../rules/build/default.tar.gz'
+ */
+export async function builtinBundle(siblings: Siblings): Promise<string> {
+  try {
+    return await siblings.ensureBuiltinBundle();
+  } catch (err) {
+    const path = siblings.builtinBundlePath();
+    const why = err instanceof Error ? err.message : String(err);
+    throw new SluiceError(isSluiceError(err) ? err.code : 'SLUICE_ERR_POLICY_LOAD',
+      `the built-in policy bundle ${path} is missing or stale and could not be built; run \`make rules\` (${why})`, { cause: err, details: { bundle: path } });
+  }
 }
 
 /**

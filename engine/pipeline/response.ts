@@ -2,13 +2,14 @@
 import { performance } from 'node:perf_hooks';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { createDecoder, parseEncodings, type ByteSink } from './decode.js';
-import type { Exchange } from './exchange.js';
+import type { DeferredRecord, Exchange } from './exchange.js';
 import { headerValue, normalizeHeaders, reframe, type HeaderMap } from './headers.js';
 import { inspectBody, maskFor, maskPredicate } from './inspect.js';
 import { extractFacts } from './llm.js';
-import { MaskPipe, onceSink } from './mask-pipe.js';
+import { createResponseCapture } from './capture.js';
+import { MaskPipe, onceSink, toSluiceError } from './mask-pipe.js';
 import type { StreamMasker, ToolVerdict } from './seams.js';
-import type { Decision, ToolCallFact } from './types.js';
+import type { Decision, FindingFact, ToolCallFact } from './types.js';
 
 /** Status and headers of a response, as the adapter received them. */
 export interface ResponseMeta { status: number; headers: HeaderMap; method?: string }
@@ -26,6 +27,9 @@ export interface GuardedResponse {
 }
 
 type Kind = 'sse' | 'json' | 'other';
+
+/** The audit log's default maxBodyBytes, when the configured log does not say. */
+const DEFAULT_AUDIT_BODY_BYTES = 1 << 20;
 
 function kindOf(contentType: string | undefined, status: number, method: string | undefined): Kind {
   if (status === 204 || status === 304 || method === 'HEAD' || contentType === undefined) return 'other';
@@ -53,7 +57,9 @@ function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: numbe
   const { core } = exchange;
   const parts: Uint8Array[] = [];
   let size = 0;
+  let found: FindingFact[] = [];
   return {
+    findings: () => found,
     write(chunk) {
       size += chunk.length;
       if (size > core.opts.limits.responseBytes) throw new SluiceError('SLUICE_ERR_BODY_TOO_LARGE', `response over ${core.opts.limits.responseBytes} bytes`);
@@ -63,6 +69,7 @@ function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: numbe
     async end() {
       const body = Buffer.concat(parts, size);
       const inspection = inspectBody(core, body, true);
+      found = inspection.findings;
       const facts = extractFacts(exchange.api!, 'response', JSON.parse(body.toString('utf8')));
       for (const call of facts.tool_calls) {
         const verdict = await decideToolCall(exchange, call, status);
@@ -73,6 +80,26 @@ function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: numbe
       const spans = maskFor(decision, inspection.spans);
       return spans.length ? core.stream.applyMasks(body, spans, { placeholder: core.opts.placeholder }) : body;
     },
+  };
+}
+
+/**
+ * The sink the masked output goes through: copies it (bounded by the audit log's maxBodyBytes) and records the
+ * response decision with the masked body or SSE events before the stream ends; a failing record fails it closed.
+ */
+function recordingSink(exchange: Exchange, kind: 'json' | 'sse', masker: StreamMasker, record: DeferredRecord, sink: ByteSink): ByteSink {
+  const { audit } = exchange.core.opts;
+  if (!audit) return sink;
+  const capture = createResponseCapture(kind, audit.maxBodyBytes ?? DEFAULT_AUDIT_BODY_BYTES);
+  const finish = (): Promise<void> => {
+    const { body, bodyBytes, sse, truncated } = capture.result();
+    const findings = masker.findings?.() ?? [];
+    return record({ facts: { findings, bytes: bodyBytes }, ...(sse ? { sse, sseTruncated: truncated } : { body, bodyBytes }) });
+  };
+  return {
+    data(chunk) { capture.write(chunk); sink.data(chunk); },
+    end() { finish().then(() => sink.end(), (err: unknown) => sink.error(toSluiceError(err))); },
+    error(err) { finish().catch(() => undefined).finally(() => sink.error(err)); },
   };
 }
 
@@ -103,15 +130,18 @@ export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink
   const kind = kindOf(headerValue(headers, 'content-type'), meta.status, meta.method ?? exchange.http.method);
   const declared = Number(headerValue(headers, 'content-length') ?? 0) || 0;
   const llm = exchange.llm ? { ...exchange.llm, tool_calls: [] } : null;
-  const decision = await exchange.decide('response', {
+  const { decision, record } = await exchange.decideDeferred('response', {
     status: meta.status, findings: [], llm, bytes: declared, truncated: false, timings: { total: performance.now() - t0 },
   });
-  const out = onceSink(sink);
   if (kind === 'other') {
+    await record({}); // not inspected, so not recorded: only masked bodies reach the audit log
+    const out = onceSink(sink);
     return { status: meta.status, headers, inspected: false, write: (c) => out.data(c), end: () => out.end(), abort: (e) => out.error(e as SluiceError) };
   }
+  const masker = createMasker(exchange, kind, decision, meta.status);
+  const out = onceSink(recordingSink(exchange, kind, masker, record, sink));
   const encodings = parseEncodings(headers['content-encoding'], exchange.core.opts.limits.decode);
-  const pipe = new MaskPipe(createMasker(exchange, kind, decision, meta.status), out);
+  const pipe = new MaskPipe(masker, out);
   const decoder = encodings.length
     ? createDecoder(encodings, exchange.core.opts.limits.decode, { data: (c) => pipe.write(c), end: () => pipe.end(), error: (e) => pipe.fail(e) })
     : null;

@@ -23,6 +23,8 @@ export interface Inspection { findings: FindingFact[]; spans: MaskSpan[]; facts:
 export interface StreamMasker {
   write(chunk: Uint8Array): Uint8Array | Promise<Uint8Array>;
   end(): Uint8Array | Promise<Uint8Array>;
+  /** What was found so far (detector, pointer, count), for the audit event. */
+  findings?(): FindingFact[];
 }
 
 /** The verdict on a streamed tool call: release it, or replace it by a refusal text. */
@@ -56,6 +58,8 @@ export interface Siblings {
   stream: StreamApi;
   loadPolicy(source: string | Uint8Array, opts?: { failOpen?: boolean }): Promise<PolicyLike>;
   builtinBundlePath(): string;
+  /** Rebuild the built-in bundle when stale or missing (cached `opa build`) and return its path. */
+  ensureBuiltinBundle(): Promise<string>;
   createScanner(opts: { detectors?: DetectorDefinition[] }): Scanner;
 }
 
@@ -64,7 +68,7 @@ const STREAM_FNS = ['inspectJson', 'spansForPaths', 'applyMasks', 'applyPatch', 
 /** Where each sibling function lives: the public index first, then the area's own modules. */
 const MODULES = [
   '../index.js', '../stream/inspect.js', '../stream/rewriter.js', '../stream/masker.js', '../stream/sse.js', '../stream/patch.js',
-  '../policy/load-policy.js', '../policy/paths.js', '../scan/select.js',
+  '../policy/load-policy.js', '../policy/paths.js', '../policy/builtin.js', '../scan/select.js',
 ];
 
 async function importAll(): Promise<Array<Record<string, unknown>>> {
@@ -95,5 +99,8 @@ export async function loadSiblings(): Promise<Siblings> {
   };
   const lazy = (name: string): any => (...args: unknown[]) => need(name)(...args);
   const stream = Object.fromEntries(STREAM_FNS.map((n) => [n, find(n) ?? lazy(n)])) as unknown as StreamApi;
-  return { stream, loadPolicy: lazy('loadPolicy'), builtinBundlePath: lazy('builtinBundlePath'), createScanner: lazy('createScanner') };
+  return {
+    stream, loadPolicy: lazy('loadPolicy'), builtinBundlePath: lazy('builtinBundlePath'),
+    ensureBuiltinBundle: lazy('ensureBuiltinBundle'), createScanner: lazy('createScanner'),
+  };
 }

@@ -26,8 +26,8 @@ export interface PolicyLike { decide(input: PolicyInput): Decision }
 export interface IdentityLike { resolve(headers: HeaderMap): Promise<PipelineIdentity> }
 /** Seam: approvals (engine/approval). `hold` resolves when approved, rejects with a coded error otherwise. */
 export interface ApprovalsLike { hold(request: HoldRequest): Promise<unknown> }
-/** Seam: the audit log (engine/audit). */
-export interface AuditLike { append(event: AuditEvent): Promise<void>; close?(): Promise<void> }
+/** Seam: the audit log (engine/audit). Streamed response bodies are kept up to `maxBodyBytes` (default 1 MiB). */
+export interface AuditLike { append(event: AuditEvent): Promise<void>; close?(): Promise<void>; readonly maxBodyBytes?: number }
 
 /** Body and decoding limits. */
 export interface Limits {
