@@ -62,18 +62,31 @@ export function applyMasks(body: Uint8Array, spans: readonly MaskSpan[], opts: M
   if (spans.length === 0) return body;
   const render = placeholderRenderer(opts.placeholder);
   const merged = mergeSpans(spans);
-  const parts: Uint8Array[] = [];
+  const src = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  const replacements: Buffer[] = new Array(merged.length);
+  let total = src.length;
   let at = 0;
-  for (const s of merged) {
-    if (s.start < at || s.end > body.length || s.start > s.end) {
+  for (let k = 0; k < merged.length; k++) {
+    const s = merged[k]!;
+    if (s.start < at || s.end > src.length || s.start > s.end) {
       throw new SluiceError('SLUICE_ERR_INTERNAL', 'mask span out of range', { details: { start: s.start, end: s.end } });
     }
-    if (s.start > at) parts.push(body.subarray(at, s.start));
-    parts.push(render(s.detector, s.pointer, s.whole === true));
+    replacements[k] = render(s.detector, s.pointer, s.whole === true);
+    total += replacements[k]!.length - (s.end - s.start);
     at = s.end;
   }
-  if (at < body.length) parts.push(body.subarray(at));
-  return Buffer.concat(parts);
+  // One output allocation; Buffer#copy avoids a view object per piece.
+  const out = Buffer.allocUnsafe(total);
+  let o = 0;
+  at = 0;
+  for (let k = 0; k < merged.length; k++) {
+    const s = merged[k]!;
+    o += src.copy(out, o, at, s.start);
+    o += replacements[k]!.copy(out, o);
+    at = s.end;
+  }
+  src.copy(out, o, at);
+  return out;
 }
 
 class PathVisitor implements JsonVisitor {
