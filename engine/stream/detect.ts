@@ -33,7 +33,6 @@ export class SegmentBatch {
   private ordinals: Uint32Array<ArrayBufferLike> = new Uint32Array(128);
   private count = 0;
   private escBounds: Uint32Array<ArrayBufferLike> = new Uint32Array(32);
-  private escRaw: Uint32Array<ArrayBufferLike> = new Uint32Array(32);
   private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(16);
   private escCount = 0;
   private readonly arena: DecodeArena;
@@ -67,13 +66,10 @@ export class SegmentBatch {
     }
     const k = this.escCount++;
     this.escBounds = grow(this.escBounds, 2 * k + 2);
-    this.escRaw = grow(this.escRaw, 2 * k + 2);
     this.escOrdinals = grow(this.escOrdinals, k + 1);
     const [ds, de] = this.arena.decode(buf, start, end, 0);
     this.escBounds[2 * k] = ds;
     this.escBounds[2 * k + 1] = de;
-    this.escRaw[2 * k] = start;
-    this.escRaw[2 * k + 1] = end;
     this.escOrdinals[k] = ordinal;
   }
 
@@ -155,17 +151,10 @@ export class FieldClaims {
 
   /** Rules claiming the value of the tokenizer's innermost key. */
   rulesFor(tok: JsonTokenizer): readonly number[] {
-    const raw = tok.keyBytes();
-    let h = 0x811c9dc5 ^ raw.length;
-    for (let i = 0; i < raw.length; i++) h = Math.imul(h ^ raw[i]!, 0x01000193);
+    const h = tok.keyHash();
     const bucket = this.cache.get(h);
-    if (bucket) {
-      outer: for (const entry of bucket) {
-        if (entry.raw.length !== raw.length) continue;
-        for (let i = 0; i < raw.length; i++) if (entry.raw[i] !== raw[i]) continue outer;
-        return entry.rules;
-      }
-    }
+    if (bucket) for (const entry of bucket) if (tok.keyEquals(entry.raw)) return entry.rules;
+    const raw = tok.keyBytes();
     const rules = this.scanner.detectorsForField(tok.key().toLowerCase());
     if (this.size >= 4096) {
       this.cache.clear();

@@ -250,6 +250,26 @@ export class JsonTokenizer {
     other.sawValue = this.sawValue;
   }
 
+  /** FNV-1a hash of the innermost key's raw bytes (no allocation; a cache key). */
+  keyHash(): number {
+    const d = this.depth;
+    const a = this.keyArena;
+    const end = this.keyEnd[d]!;
+    let h = 0x811c9dc5 ^ (end - this.keyBegin[d]!);
+    for (let i = this.keyBegin[d]!; i < end; i++) h = Math.imul(h ^ a[i]!, 0x01000193);
+    return h;
+  }
+
+  /** True when the innermost key's raw bytes equal `raw`. */
+  keyEquals(raw: Uint8Array): boolean {
+    const d = this.depth;
+    const begin = this.keyBegin[d]!;
+    if (this.keyEnd[d]! - begin !== raw.length) return false;
+    const a = this.keyArena;
+    for (let i = 0; i < raw.length; i++) if (a[begin + i] !== raw[i]) return false;
+    return true;
+  }
+
   /** True when the innermost key contains escapes. */
   keyHasEscapes(): boolean {
     return this.keyEscaped[this.depth] === 1;
