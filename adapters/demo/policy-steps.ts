@@ -2,9 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureBuiltinBundle, loadPolicy, packageRoot, type Decision, type PolicyEngine, type PolicyInput } from '../../engine/index.js';
-
-/** Write one demo line. */
-export type Say = (line: string) => void;
+import type { Demo, Say } from './context.js';
 
 /**
  * Compile rules/policies into rules/build/default.tar.gz (cached) and load it.
@@ -31,9 +29,9 @@ function verdict(decision: Decision): string {
  * Decide every sample input in rules/examples and print one readable line per decision.
  *
  * @example
- * decideSamples(engine, console.log);
+ * decideSamples(engine, demo);
  */
-export function decideSamples(engine: PolicyEngine, say: Say): void {
+export function decideSamples(engine: PolicyEngine, { say, check }: Demo): void {
   const dir = join(packageRoot(), 'rules', 'examples');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const input = JSON.parse(readFileSync(join(dir, file), 'utf8')) as PolicyInput;
@@ -45,4 +43,5 @@ export function decideSamples(engine: PolicyEngine, say: Say): void {
   }
   const { decisions, allowed, denied, errors } = engine.stats;
   say(`policy  ${decisions} decisions: ${allowed} allowed, ${denied} denied, ${errors} errors; every finding masked (mask.detectors ["*"])`);
+  check(decisions > 0 && denied > 0 && errors === 0, 'the sample inputs are decided without policy errors');
 }

@@ -108,7 +108,8 @@ export function formatTimeline(timeline: ReplayTimeline): string {
         const t = step.target;
         const status = t.status === null ? '' : ` ${t.status}`;
         const decision = step.decision.allow ? 'allow' : `deny${step.decision.reasons.length ? ` (${step.decision.reasons.join('; ')})` : ''}`;
-        const approval = step.decision.approval ? ` · approval ${step.decision.approval.id ?? ''} ${step.decision.approval.outcome}` : '';
+        const a = step.decision.approval;
+        const approval = a ? ` · approval ${a.id ?? ''} ${a.outcome}${a.approver ? ` by ${a.approver}` : ''}` : '';
         const findings = Object.entries(step.findings).map(([d, f]) => `${d}×${f.count}`).join(', ');
         out.push(`    #${step.seq} ${step.time} ${step.phase} ${t.method} ${t.host}${t.path}${status} → ${decision}${approval}${findings ? ` · findings ${findings}` : ''}`);
         if (step.stream) {

@@ -92,7 +92,7 @@ export async function guardRequest(core: Core, req: GuardRequestInput): Promise<
   const decision = await exchange.decide('request', {
     status: null, findings: inspection.findings, llm: exchange.llm, bytes: plain.length, truncated: false,
     timings: { inspect: inspectMs, total: performance.now() - t0 },
-  }, () => ({ body: auditBody() }));
+  }, () => ({ body: plain.length ? auditBody() : null }));
 
   const spans = maskFor(decision, inspection.spans);
   const pathSpans = json && decision.mask.paths.length ? stream.spansForPaths(plain, decision.mask.paths, { maxDepth: opts.limits.depth }) : [];
