@@ -111,6 +111,32 @@ export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
 }
 
 /**
+ * Counts findings per (detector, pointer), bounded in the number of distinct pairs, so long
+ * streams keep constant memory.
+ *
+ * @example
+ * const counter = new FindingCounter(); counter.add(spans); counter.values();
+ */
+export class FindingCounter {
+  private readonly byKey = new Map<string, FindingSummary>();
+
+  constructor(private readonly maxPaths = 10_000) {}
+
+  add(spans: readonly MaskSpan[]): void {
+    for (const s of spans) {
+      const key = `${s.detector}\u0000${s.pointer}`;
+      const f = this.byKey.get(key);
+      if (f) f.count++;
+      else if (this.byKey.size < this.maxPaths) this.byKey.set(key, { detector: s.detector, category: s.category, path: s.pointer, count: 1 });
+    }
+  }
+
+  values(): FindingSummary[] {
+    return [...this.byKey.values()].map((f) => ({ ...f }));
+  }
+}
+
+/**
  * Inspect a whole JSON body in one pass: detections (batched into one scanner call per kind of value),
  * findings by detector + JSON pointer, mask spans in raw byte offsets, and optional LLM facts.
  * Throws SluiceError (JSON syntax/limits) on a malformed body.

@@ -3,7 +3,7 @@ import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
 import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor } from './tokenizer.js';
 import { FieldClaims, SegmentBatch } from './detect.js';
-import { PointerVisitor, hitOrdinals, spansFromHits } from './inspect.js';
+import { FindingCounter, PointerVisitor, hitOrdinals, spansFromHits } from './inspect.js';
 import { applyMasks } from './rewriter.js';
 import type { FindingSummary, MaskSpan, Placeholder } from './types.js';
 
@@ -56,8 +56,7 @@ class ValueCollector implements JsonVisitor {
 }
 
 const EMPTY = new Uint8Array(0);
-/** Distinct (detector, pointer) pairs kept for `findings()` (memory stays bounded on endless streams). */
-const MAX_FINDING_PATHS = 10_000;
+
 
 /**
  * Create a streaming JSON masker (see JsonMasker for the hold/abort semantic).
@@ -79,7 +78,7 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
   collector.tok = tok;
   const pointerPass = new JsonTokenizer({ string() {}, primitive() {}, open() {}, close() {} }, limits);
   const batch = new SegmentBatch(scanner);
-  const found = new Map<string, FindingSummary>(); // bounded by distinct (detector, pointer) pairs
+  const found = new FindingCounter(); // bounded by distinct (detector, pointer) pairs
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   let emitted = 0; // absolute offset of the first held byte
@@ -127,12 +126,7 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
       pointerPass.setVisitor(pv);
       pointerPass.write(chunk);
       spans = spansFromHits(scanner, hits, pv.pointers);
-      for (const s of spans) {
-        const key = `${s.detector}\u0000${s.pointer}`;
-        const f = found.get(key);
-        if (f) f.count++;
-        else if (found.size < MAX_FINDING_PATHS) found.set(key, { detector: s.detector, category: s.category, path: s.pointer, count: 1 });
-      }
+      found.add(spans);
       if (opts.shouldMask) spans = spans.filter((s) => opts.shouldMask!(s.detector, s.pointer));
     }
     const safeEnd = openAt >= 0 ? openAt : chunkEnd;
@@ -152,7 +146,7 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
   return {
     write: (chunk) => process(chunk, false),
     end: () => process(EMPTY, true),
-    findings: () => [...found.values()].map((f) => ({ ...f })),
+    findings: () => found.values(),
     get held() {
       return heldBytes;
     },

@@ -3,20 +3,11 @@ import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
 import { SseParser, writeSseEvent, type SseEvent } from './sse.js';
 import { TextStitcher } from './stitch.js';
-import { summarize } from './inspect.js';
+import { FindingCounter } from './inspect.js';
 import { textMasker } from './text-mask.js';
-import type { FindingSummary, MaskSpan, Placeholder, ToolCallFact } from './types.js';
+import type { FindingSummary, MaskSpan, Placeholder, ToolCall, ToolCallFact, ToolVerdict } from './types.js';
 import type { JsonLimits } from './tokenizer.js';
-
-/** A complete tool call from a stream; `input` is the parsed (already masked) input. */
-export interface ToolCall {
-  id: string | null;
-  name: string | null;
-  input: unknown;
-}
-
-/** The hook's answer: release the tool call, or replace it by a refusal text. */
-export type ToolVerdict = { action: 'allow' } | { action: 'block'; message: string };
+export type { ToolCall, ToolVerdict } from './types.js';
 
 /** Options of `createSseMasker`. */
 export interface SseMaskerOptions {
@@ -80,8 +71,8 @@ export function createSseMasker(opts: SseMaskerOptions): SseMasker {
   let tool: HeldTool | null = null;
   const calls = new Map<string, OpenAiCall>();
   let openaiHeld: Json[] = [];
-  let allowed = 0;
-  let blocked = 0;
+  let allowed = 0; // tool calls released
+  let blocked = 0; // tool calls replaced by a refusal
   let out: string[] = [];
 
   const stitcher = (key: string): TextStitcher => {
@@ -274,8 +265,21 @@ export function createSseMasker(opts: SseMaskerOptions): SseMasker {
     return generic(ev);
   }
 
+  const counter = new FindingCounter();
+  /** Fold collected spans into counts; drop finished stitchers (bounded memory on long streams). */
+  function fold(): void {
+    counter.add(found);
+    found.length = 0;
+    for (const st of stitchers) {
+      counter.add(st.found);
+      st.found.length = 0;
+    }
+    stitchers.splice(0, stitchers.length, ...stitchersByKey.values());
+  }
+
   async function run(events: SseEvent[]): Promise<Uint8Array> {
     for (const ev of events) await handle(ev);
+    fold();
     const bytes = Buffer.from(out.join(''), 'utf8');
     out = [];
     return bytes;
@@ -292,7 +296,7 @@ export function createSseMasker(opts: SseMaskerOptions): SseMasker {
       stitchersByKey.clear();
       return Buffer.concat([bytes, Buffer.from(out.join(''), 'utf8')]);
     },
-    findings: () => summarize([...found, ...stitchers.flatMap((s) => s.found)]),
+    findings: () => (fold(), counter.values()),
     toolCalls,
   };
 }

@@ -53,3 +53,13 @@ export interface Inspection {
 
 /** Placeholder: a template where `{detector}` is replaced, or a function. Default `[REDACTED:{detector}]`. */
 export type Placeholder = string | ((detector: string, pointer: string) => string);
+
+/** A complete tool call from a stream; `input` is the parsed (already masked) input. */
+export interface ToolCall {
+  id: string | null;
+  name: string | null;
+  input: unknown;
+}
+
+/** The hook's answer: release the tool call, or replace it by a refusal text. */
+export type ToolVerdict = { action: 'allow' } | { action: 'block'; message: string };
