@@ -46,7 +46,9 @@ export interface JsonVisitor {
  * @example
  * const limits = resolveLimits({ maxDepth: 64 });
  */
-export function resolveLimits(limits: JsonLimits = {}): ResolvedLimits {
+export function resolveLimits(limits?: JsonLimits): ResolvedLimits {
+  if (limits === undefined) return DEFAULT_LIMITS;
+  if (RESOLVED.has(limits)) return limits as ResolvedLimits;
   const out = {
     maxDepth: limits.maxDepth ?? 512,
     maxTokenBytes: limits.maxTokenBytes ?? 32 * 1024 * 1024,
@@ -60,8 +62,13 @@ export function resolveLimits(limits: JsonLimits = {}): ResolvedLimits {
   if (!Number.isInteger(out.maxDepth) || out.maxDepth > 100_000) {
     throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'limits.maxDepth must be an integer ≤ 100000');
   }
+  RESOLVED.add(out);
   return out;
 }
+
+/** Limits objects already validated (so constructing a tokenizer on the hot path re-validates nothing). */
+const RESOLVED = new WeakSet<object>();
+const DEFAULT_LIMITS: ResolvedLimits = resolveLimits({});
 
 // Expectation states.
 const S_VALUE = 0; // a value (document start, after ':' or after ',' in an array)
