@@ -32,7 +32,8 @@ export async function approvedDelete(stack: Stack, demo: Demo): Promise<void> {
   const { api, agentKey, approvals, storePath } = stack;
   const requested = stack.nextApproval();
   const response = fetch(`${api.base}/api/orders/42`, { method: 'DELETE', headers: { 'x-api-key': agentKey } });
-  const record = await requested;
+  const record = await Promise.race([requested, response.then(() => null)]);
+  if (!demo.check(record !== null, 'the DELETE is held for an approval') || !record) return;
   demo.say(`  DELETE /api/orders/42 (agent key) → held: approval ${record.id} for ${record.approvers.join(',')}: ${record.reason}`);
   demo.check(api.deleted.length === 0, 'the handler does not run while the request is held');
 
@@ -46,7 +47,7 @@ export async function approvedDelete(stack: Stack, demo: Demo): Promise<void> {
   }
   const done = await response;
   const body = await done.text();
-  demo.say(`  DELETE /api/orders/42 completes   → ${done.status} ${body}`);
+  demo.say(`  DELETE /api/orders/42 released    → ${done.status} ${body}`);
   demo.check(done.status === 200 && api.deleted.join() === '42', 'the held request completes once approved');
 }
 
