@@ -57,7 +57,7 @@ export function createResponseCapture(kind: 'json' | 'sse', maxBytes: number): R
       }
       if (kept >= maxBytes) { truncated = true; return; }
       const part = chunk.length > maxBytes - kept ? chunk.subarray(0, maxBytes - kept) : chunk;
-      parts.push(Uint8Array.from(part));
+      parts.push(part.slice()); // a copy: the sink may reuse its buffers
       kept += part.length;
       if (part.length < chunk.length) truncated = true;
     },

@@ -40,7 +40,8 @@ export interface RecordExtra {
 /** Records a decision later, with what is known by then (the released body, the findings while streaming). */
 export type DeferredRecord = (later: Omit<RecordExtra, 'approval'> & { facts?: Partial<PhaseFacts> }) => Promise<void>;
 
-const NOTHING_TO_RECORD: DeferredRecord = async () => undefined;
+/** The deferred record of a decision that is not recorded (no audit log, or `record: false`). */
+export const NOTHING_TO_RECORD: DeferredRecord = async () => undefined;
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { SluiceError, isSluiceError } from '../errors.js';
 import { createDecoder, parseEncodings, type ByteSink } from './decode.js';
-import type { DeferredRecord, Exchange } from './exchange.js';
+import { NOTHING_TO_RECORD, type DeferredRecord, type Exchange } from './exchange.js';
 import { headerValue, normalizeHeaders, reframe, type HeaderMap } from './headers.js';
 import { inspectBody, maskFor, maskPredicate } from './inspect.js';
 import { extractFacts } from './llm.js';
@@ -89,12 +89,12 @@ function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: numbe
  */
 function recordingSink(exchange: Exchange, kind: 'json' | 'sse', masker: StreamMasker, record: DeferredRecord, sink: ByteSink): ByteSink {
   const { audit } = exchange.core.opts;
-  if (!audit) return sink;
+  if (!audit || record === NOTHING_TO_RECORD) return sink;
   const capture = createResponseCapture(kind, audit.maxBodyBytes ?? DEFAULT_AUDIT_BODY_BYTES);
-  const finish = (): Promise<void> => {
+  const finish = async (): Promise<void> => {
     const { body, bodyBytes, sse, truncated } = capture.result();
     const findings = masker.findings?.() ?? [];
-    return record({ facts: { findings, bytes: bodyBytes }, ...(sse ? { sse, sseTruncated: truncated } : { body, bodyBytes }) });
+    await record({ facts: { findings, bytes: bodyBytes }, ...(sse ? { sse, sseTruncated: truncated } : { body, bodyBytes }) });
   };
   return {
     data(chunk) { capture.write(chunk); sink.data(chunk); },
