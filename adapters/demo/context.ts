@@ -63,5 +63,10 @@ export function sluiceCli(args: string[]): Promise<CliRun> {
   });
 }
 
-/** Shorten a line for the demo output. */
+/**
+ * Shorten a line for the demo output.
+ *
+ * @example
+ * short('a'.repeat(200), 10); // 'aaaaaaaaaa…'
+ */
 export const short = (text: string, max = 110): string => (text.length > max ? `${text.slice(0, max)}…` : text);
