@@ -11,6 +11,9 @@ export interface RawHit {
   rule: number;
 }
 
+/** One FieldClaims per scanner. */
+const SHARED_CLAIMS = new WeakMap<Scanner, FieldClaims>();
+
 /** Scratch arena reused by synchronous one-shot inspections (JS is single-threaded; never re-entered). */
 const SHARED_ARENA = new DecodeArena();
 
@@ -149,6 +152,13 @@ export class FieldClaims {
     this.enabled = scanner.detectors.some((d) => (d.fieldNames?.length ?? 0) > 0);
   }
 
+  /** The shared instance for `scanner` (its key cache then survives across bodies). */
+  static for(scanner: Scanner): FieldClaims {
+    let claims = SHARED_CLAIMS.get(scanner);
+    if (!claims) SHARED_CLAIMS.set(scanner, (claims = new FieldClaims(scanner)));
+    return claims;
+  }
+
   /** Rules claiming the value of the tokenizer's innermost key. */
   rulesFor(tok: JsonTokenizer): readonly number[] {
     const h = tok.keyHash();
@@ -160,7 +170,7 @@ export class FieldClaims {
       this.cache.clear();
       this.size = 0;
     }
-    const entry = { raw: raw.slice(), rules };
+    const entry = { raw: new Uint8Array(raw), rules }; // a copy (Buffer#slice would be a view)
     if (bucket) bucket.push(entry);
     else this.cache.set(h, [entry]);
     this.size++;

@@ -150,7 +150,7 @@ export function inspectJson(body: Uint8Array, opts: InspectOptions): Inspection 
   const limits: ResolvedLimits = resolveLimits(opts.limits);
   const scanner = opts.scanner;
   const batch = new SegmentBatch(scanner, true);
-  const visitor = new InspectVisitor(body, batch, new FieldClaims(scanner));
+  const visitor = new InspectVisitor(body, batch, FieldClaims.for(scanner));
   const tok = new JsonTokenizer(visitor, limits);
   visitor.tok = tok;
   if (opts.extract) visitor.extractor = new FactExtractor(body, tok, opts.extract === true ? {} : opts.extract);

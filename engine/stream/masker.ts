@@ -73,7 +73,7 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
   }
   const limits = resolveLimits(opts.limits);
   const scanner = opts.scanner;
-  const collector = new ValueCollector(new FieldClaims(scanner));
+  const collector = new ValueCollector(FieldClaims.for(scanner));
   const tok = new JsonTokenizer(collector, limits);
   collector.tok = tok;
   const pointerPass = new JsonTokenizer({ string() {}, primitive() {}, open() {}, close() {} }, limits);
