@@ -11,6 +11,9 @@ export interface RawHit {
   rule: number;
 }
 
+/** Reusable batches for one-shot inspections, one per scanner. */
+const SHARED_BATCHES = new WeakMap<Scanner, SegmentBatch>();
+
 /** One FieldClaims per scanner. */
 const SHARED_CLAIMS = new WeakMap<Scanner, FieldClaims>();
 
@@ -46,6 +49,14 @@ export class SegmentBatch {
   constructor(private readonly scanner: Scanner, shared = false) {
     this.arena = shared ? SHARED_ARENA : new DecodeArena();
     this.arena.reset();
+  }
+
+  /** A per-scanner batch reused by synchronous one-shot users (inspectJson); reset before use. */
+  static shared(scanner: Scanner): SegmentBatch {
+    let batch = SHARED_BATCHES.get(scanner);
+    if (!batch) SHARED_BATCHES.set(scanner, (batch = new SegmentBatch(scanner, true)));
+    batch.reset();
+    return batch;
   }
 
   /** Number of queued values and claims. */

@@ -149,7 +149,7 @@ export function inspectJson(body: Uint8Array, opts: InspectOptions): Inspection 
   if (!opts?.scanner) throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'inspectJson needs a scanner');
   const limits: ResolvedLimits = resolveLimits(opts.limits);
   const scanner = opts.scanner;
-  const batch = new SegmentBatch(scanner, true);
+  const batch = SegmentBatch.shared(scanner);
   const visitor = new InspectVisitor(body, batch, FieldClaims.for(scanner));
   const tok = new JsonTokenizer(visitor, limits);
   visitor.tok = tok;
