@@ -5,23 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { approvalRequestHash, approvalRoutes, createApprovals, createFileStore, createMemoryStore, type HoldRequest } from '../../engine/index.js';
-import { runCli } from './router.js';
+import { runCliCaptured } from './cli-test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-approvals-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await runCli(argv, { stdin: Readable.from([]), stdout, stderr });
-  return { code, out, err };
-}
+const run = runCliCaptured;
 
 const identity = { authenticated: true, sub: 'agent-7', groups: ['agents'], method: 'oidc' };
 const target = { method: 'POST', host: 'db.internal', path: '/sql' };

@@ -3,23 +3,13 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { createAuditLog, type AuditEvent } from '../../engine/index.js';
-import { runCli } from './router.js';
+import { runCliCaptured } from './cli-test-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-cli-audit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await runCli(argv, { stdin: Readable.from([]), stdout, stderr });
-  return { code, out, err };
-}
+const run = runCliCaptured;
 
 const event = (sessionId: string, exchangeId: string, phase: AuditEvent['phase']): AuditEvent => ({
   sessionId, exchangeId, phase, adapter: 'express',

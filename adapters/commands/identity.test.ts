@@ -1,20 +1,10 @@
 /** @module cli/identity.test — `sluice identity hash-key|new-key` through the real router. */
 import { createHash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createIdentityResolver } from '../../engine/index.js';
-import { runCli } from './router.js';
+import { runCliCaptured } from './cli-test-helpers.js';
 
-async function run(argv: string[], stdinText = ''): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
-  const code = await runCli(argv, { stdin: Readable.from([stdinText]), stdout, stderr });
-  return { code, out, err };
-}
+const run = runCliCaptured;
 
 const sha = (text: string) => `sha256:${createHash('sha256').update(text).digest('hex')}`;
 
