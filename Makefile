@@ -9,7 +9,7 @@ SLUICE   := $(TSX) adapters/cli.ts
 BUNDLE   := rules/build/default.tar.gz
 NATIVE   := engine/native/build/Release/sluice_hs.node
 
-.PHONY: help setup deps opa native-deps native rules build test typecheck test-rules test-unit demo bench clean
+.PHONY: help setup deps opa native-deps native rules build test typecheck test-rules test-unit test-node22 demo bench clean
 
 help:
 	@echo "make setup   install everything (npm ci, OPA compiler, Vectorscan + native binding, compiled rules)"
@@ -47,7 +47,7 @@ rules: $(OPA)
 build:
 	node_modules/.bin/tsc -p tsconfig.json
 
-test: typecheck test-rules test-unit
+test: typecheck test-rules test-unit test-node22
 
 typecheck:
 	node_modules/.bin/tsc -p tsconfig.json --noEmit
@@ -58,6 +58,16 @@ test-rules: $(OPA)
 
 test-unit:
 	node_modules/.bin/vitest run --reporter=default
+
+# The end-to-end suites again under Node 22 (npm's node@22 package ships the binary; N-API addon is ABI-stable).
+NODE22_DIR := .tmp/node22
+test-node22:
+	@if [ ! -x $(NODE22_DIR)/node_modules/.bin/node ]; then \
+	  npm i --no-save --no-audit --no-fund --prefix $(NODE22_DIR) node@22 >/dev/null 2>&1 || true; fi
+	@if [ -x $(NODE22_DIR)/node_modules/.bin/node ]; then \
+	  echo "end-to-end suites under Node $$($(NODE22_DIR)/node_modules/.bin/node --version)"; \
+	  PATH="$(abspath $(NODE22_DIR))/node_modules/.bin:$$PATH" node node_modules/.bin/vitest run adapters/*.e2e.test.ts; \
+	else echo "skipped: node@22 could not be installed from the npm registry (the Node 20 run above covers the suites)"; fi
 
 demo:
 	$(TSX) adapters/demo/run.ts
