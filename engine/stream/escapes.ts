@@ -18,7 +18,7 @@ function hex4(buf: Uint8Array, at: number): number {
  * decodeJsonStringToString(Buffer.from('a\\u0041'), 0, 7); // 'aA'
  */
 export function decodeJsonStringToString(buf: Uint8Array, start: number, end: number): string {
-  const raw = decoder.decode(buf.subarray(start, end));
+  const raw = Buffer.isBuffer(buf) ? buf.toString('utf8', start, end) : decoder.decode(buf.subarray(start, end));
   return raw.indexOf('\\') === -1 ? raw : (JSON.parse(`"${raw}"`) as string);
 }
 

@@ -16,16 +16,22 @@ export interface ExtractOptions {
 
 interface Node {
   children: Map<string, Node>;
+  /** Children by the FNV-1a hash of their raw key bytes (JsonTokenizer.keyHash), verified with keyEquals. */
+  byHash: Map<number, Array<{ raw: Uint8Array; node: Node }>>;
   star: Node | null;
   /** A field captured at this node (`model`, `stream`, `tool`, or an item field). */
   capture: string | null;
+  /** `capture` without its `item.` prefix (the item's field name), or null. */
+  field: string | null;
+  /** A string value here is captured as decoded text (not parsed as JSON). */
+  asText: boolean;
   /** This node's value is an item (tool-use block, tool call, responses item). */
   item: boolean;
   /** A provider this path hints at. */
   hint: LlmFacts['provider'] | null;
 }
 
-const node = (): Node => ({ children: new Map(), star: null, capture: null, item: false, hint: null });
+const node = (): Node => ({ children: new Map(), byHash: new Map(), star: null, capture: null, field: null, asText: false, item: false, hint: null });
 
 /** Patterns: `*` = any array index. Item fields are captured relative to the nearest item node. */
 const ITEM_ROOTS = ['messages/*/content/*', 'content/*', 'input/*', 'output/*', 'messages/*/tool_calls/*', 'choices/*/message/tool_calls/*'];
@@ -49,13 +55,35 @@ const HINTS: Array<[string, LlmFacts['provider']]> = [
   ['messages/*/content/*/tool_use_id', 'anthropic'],
 ];
 
+/** Same hash as JsonTokenizer.keyHash. */
+function rawKeyHash(raw: Uint8Array): number {
+  let h = 0x811c9dc5 ^ raw.length;
+  for (let i = 0; i < raw.length; i++) h = Math.imul(h ^ raw[i]!, 0x01000193);
+  return h;
+}
+
+/** The child of `parent` named by the tokenizer's innermost key (raw bytes first; decoded only when escaped). */
+function childFor(parent: Node, tok: JsonTokenizer): Node | null {
+  if (tok.keyHasEscapes()) return parent.children.get(tok.key()) ?? null;
+  const bucket = parent.byHash.get(tok.keyHash());
+  if (bucket) for (const entry of bucket) if (tok.keyEquals(entry.raw)) return entry.node;
+  return null;
+}
+
 function insert(root: Node, pattern: string): Node {
   let n = root;
   for (const seg of pattern.split('/')) {
     if (seg === '*') n = n.star ??= node();
     else {
       let c = n.children.get(seg);
-      if (!c) n.children.set(seg, (c = node()));
+      if (!c) {
+        n.children.set(seg, (c = node()));
+        const raw = Buffer.from(seg, 'utf8');
+        const h = rawKeyHash(raw);
+        const bucket = n.byHash.get(h) ?? [];
+        bucket.push({ raw, node: c });
+        n.byHash.set(h, bucket);
+      }
       n = c;
     }
   }
@@ -63,10 +91,12 @@ function insert(root: Node, pattern: string): Node {
 }
 
 const ROOT = node();
-for (const [p, capture] of PLAIN) insert(ROOT, p).capture = capture;
+for (const [p, capture] of PLAIN) Object.assign(insert(ROOT, p), { capture, asText: true });
 for (const p of ITEM_ROOTS) {
   insert(ROOT, p).item = true;
-  for (const f of ITEM_FIELDS) insert(ROOT, `${p}/${f}`).capture = `item.${f}`;
+  for (const f of ITEM_FIELDS) {
+    Object.assign(insert(ROOT, `${p}/${f}`), { capture: `item.${f}`, field: f, asText: f !== 'arguments' && f !== 'function/arguments' });
+  }
 }
 for (const [p, hint] of HINTS) insert(ROOT, p).hint = hint;
 
@@ -107,7 +137,7 @@ export class FactExtractor {
   /** A key ended at `depth`. */
   key(depth: number): void {
     const parent = this.containerNode[depth];
-    const n = parent ? (parent.children.get(this.tok.key()) ?? null) : null;
+    const n = parent ? childFor(parent, this.tok) : null;
     this.memberNode[depth] = n;
     if (n?.hint) this.hints.add(n.hint);
   }
@@ -129,7 +159,7 @@ export class FactExtractor {
   close(depth: number, offset: number): void {
     const v = this.valueNode(depth);
     if (!v) return;
-    if (v.capture) this.captureRaw(v.capture, this.rawStart[depth]!, offset + 1, false);
+    if (v.capture) this.captureRaw(v, this.rawStart[depth]!, offset + 1, false);
     if (v.item && this.itemDepth === depth) this.finishItem();
   }
 
@@ -137,23 +167,23 @@ export class FactExtractor {
   value(depth: number, start: number, end: number, isString: boolean, kind: number): void {
     const v = this.valueNode(depth);
     if (!v?.capture) return;
-    const c = v.capture;
-    if (c === 'stream') this.facts.stream = kind === PRIM_TRUE ? true : kind === PRIM_FALSE ? false : null;
-    else if (!isString) this.captureRaw(c, start, end, false);
-    else this.captureRaw(c, start, end, true);
+    if (v.capture === 'stream') this.facts.stream = kind === PRIM_TRUE ? true : kind === PRIM_FALSE ? false : null;
+    else this.captureRaw(v, start, end, isString);
   }
 
-  private captureRaw(capture: string, start: number, end: number, isString: boolean): void {
+  private captureRaw(v: Node, start: number, end: number, isString: boolean): void {
     const tooBig = end - start > this.maxInput;
-    if (capture === 'model' || capture === 'tool' || (capture.startsWith('item.') && isString && capture !== 'item.arguments' && capture !== 'item.function/arguments')) {
+    const field = v.field;
+    if (field === null || (v.asText && isString)) {
+      // model, tool (strings only) and the text fields of an item.
       if (!isString) return;
       const text = tooBig ? null : decodeJsonStringToString(this.source, start, end);
       if (tooBig) this.facts.truncated = true;
-      if (capture === 'model') this.facts.model = text;
-      else if (capture === 'tool') {
+      if (v.capture === 'model') this.facts.model = text;
+      else if (v.capture === 'tool') {
         if (text !== null && this.facts.tools.length < this.maxItems) this.facts.tools.push(text);
         else this.facts.truncated = true;
-      } else if (this.item) this.item[capture.slice(5)] = text;
+      } else if (this.item) this.item[field!] = text;
       return;
     }
     if (!this.item) return;
@@ -161,7 +191,6 @@ export class FactExtractor {
       this.item.truncated = true;
       return;
     }
-    const field = capture.slice(5);
     let value: unknown;
     try {
       value = isString

@@ -2,6 +2,7 @@
 import type { Scanner } from '../scan/scanner.js';
 import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor, type ResolvedLimits } from './tokenizer.js';
 import { FieldClaims, SegmentBatch, type RawHit } from './detect.js';
+import { PathRecorder } from './path-record.js';
 import { EXTRACT_MAX_DEPTH, FactExtractor, type ExtractOptions } from './extractors.js';
 import type { FindingSummary, Inspection, MaskSpan } from './types.js';
 import { SluiceError } from '../errors.js';
@@ -24,15 +25,18 @@ class InspectVisitor implements JsonVisitor {
     private readonly body: Uint8Array,
     private readonly batch: SegmentBatch,
     private readonly fields: FieldClaims,
+    private readonly paths: PathRecorder,
   ) {}
 
   string(start: number, end: number, isKey: boolean, escaped: boolean): void {
     const ex = this.extractor;
     if (isKey) {
+      this.paths.key(this.tok.currentDepth, start, end, escaped);
       if (ex !== null && this.tok.currentDepth <= EXTRACT_MAX_DEPTH) ex.key(this.tok.currentDepth);
       return;
     }
     const ordinal = this.ordinal++;
+    this.paths.value(this.tok, ordinal);
     if (ex !== null && this.tok.currentDepth <= EXTRACT_MAX_DEPTH) ex.value(this.tok.currentDepth, start, end, true, 0);
     if (this.fields.enabled && this.tok.inObject) {
       const rules = this.fields.rulesFor(this.tok);
@@ -50,6 +54,7 @@ class InspectVisitor implements JsonVisitor {
   }
 
   open(offset: number, isArray: boolean): void {
+    this.paths.open(this.tok);
     const ex = this.extractor;
     if (ex !== null && this.tok.currentDepth < EXTRACT_MAX_DEPTH) ex.open(this.tok.currentDepth, offset, isArray);
   }
@@ -150,21 +155,34 @@ export function inspectJson(body: Uint8Array, opts: InspectOptions): Inspection 
   const limits: ResolvedLimits = resolveLimits(opts.limits);
   const scanner = opts.scanner;
   const batch = SegmentBatch.shared(scanner);
-  const visitor = new InspectVisitor(body, batch, FieldClaims.for(scanner));
+  SHARED_PATHS.reset(body);
+  const visitor = new InspectVisitor(body, batch, FieldClaims.for(scanner), SHARED_PATHS);
   const tok = new JsonTokenizer(visitor, limits);
   visitor.tok = tok;
   if (opts.extract) visitor.extractor = new FactExtractor(body, tok, opts.extract === true ? {} : opts.extract);
   tok.write(body);
   tok.end();
   const hits = batch.scan(body);
-  let pointers = new Map<number, string>();
-  if (hits.length > 0) {
-    const pv = new PointerVisitor(hitOrdinals(hits));
-    const again = new JsonTokenizer(pv, limits);
-    pv.tok = again;
-    again.write(body);
-    pointers = pv.pointers;
-  }
-  const spans = spansFromHits(scanner, hits, pointers);
+  const spans = hits.length === 0 ? [] : spansFromRecorded(scanner, hits, SHARED_PATHS);
   return { findings: summarize(spans), spans, facts: visitor.extractor?.result() ?? null };
+}
+
+/** Path tables reused by synchronous one-shot inspections (JS is single-threaded; never re-entered). */
+const SHARED_PATHS = new PathRecorder();
+
+/** Spans of hits, each pointer built once per distinct string value. */
+function spansFromRecorded(scanner: Scanner, hits: readonly RawHit[], paths: PathRecorder): MaskSpan[] {
+  const spans: MaskSpan[] = new Array(hits.length);
+  let lastOrdinal = -1;
+  let pointer = '';
+  for (let i = 0; i < hits.length; i++) {
+    const h = hits[i]!;
+    if (h.ordinal !== lastOrdinal) {
+      lastOrdinal = h.ordinal;
+      pointer = paths.pointerOf(h.ordinal);
+    }
+    const d = scanner.detectors[h.rule]!;
+    spans[i] = { start: h.start, end: h.end, detector: d.id, category: d.category, pointer };
+  }
+  return spans;
 }

@@ -49,6 +49,12 @@ export interface JsonVisitor {
 export function resolveLimits(limits?: JsonLimits): ResolvedLimits {
   if (limits === undefined) return DEFAULT_LIMITS;
   if (RESOLVED.has(limits)) return limits as ResolvedLimits;
+  // Callers often pass a fresh `{ maxDepth }` per body: resolve each depth once.
+  const onlyDepth = limits.maxTokenBytes === undefined && limits.maxBytes === undefined;
+  if (onlyDepth) {
+    const known = BY_DEPTH.get(limits.maxDepth);
+    if (known !== undefined) return known;
+  }
   const out = {
     maxDepth: limits.maxDepth ?? 512,
     maxTokenBytes: limits.maxTokenBytes ?? 32 * 1024 * 1024,
@@ -63,8 +69,12 @@ export function resolveLimits(limits?: JsonLimits): ResolvedLimits {
     throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'limits.maxDepth must be an integer ≤ 100000');
   }
   RESOLVED.add(out);
+  if (onlyDepth && BY_DEPTH.size < 64) BY_DEPTH.set(limits.maxDepth, out);
   return out;
 }
+
+/** Resolved limits that differ from the defaults only in maxDepth (undefined key = all defaults). */
+const BY_DEPTH = new Map<number | undefined, ResolvedLimits>();
 
 /** Limits objects already validated (so constructing a tokenizer on the hot path re-validates nothing). */
 const RESOLVED = new WeakSet<object>();
@@ -174,7 +184,7 @@ export class JsonTokenizer {
 
   constructor(
     private visitor: JsonVisitor,
-    limits: JsonLimits | ResolvedLimits = {},
+    limits?: JsonLimits | ResolvedLimits,
   ) {
     this.limits = resolveLimits(limits);
     const n = Math.min(this.limits.maxDepth + 2, 16); // grown on demand (cheap construction for small bodies)

@@ -1,0 +1,52 @@
+/** @module stream/path-record.test — recorded pointers equal the tokenizer's own pointer at every string value. */
+import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
+import { JsonTokenizer, type JsonVisitor } from './tokenizer.js';
+import { PathRecorder } from './path-record.js';
+
+function both(text: string): { recorded: string[]; expected: string[] } {
+  const body = Buffer.from(text);
+  const paths = new PathRecorder();
+  paths.reset(body);
+  const expected: string[] = [];
+  let ordinal = 0;
+  const visitor: JsonVisitor & { tok?: JsonTokenizer } = {
+    string(start, end, isKey, escaped) {
+      if (isKey) return paths.key(tok.currentDepth, start, end, escaped);
+      paths.value(tok, ordinal++);
+      expected.push(tok.pointer());
+    },
+    primitive() {},
+    open() {
+      paths.open(tok);
+    },
+    close() {},
+  };
+  const tok = new JsonTokenizer(visitor);
+  tok.write(body);
+  tok.end();
+  return { recorded: expected.map((_, i) => paths.pointerOf(i)), expected };
+}
+
+describe('PathRecorder', () => {
+  it('matches tokenizer.pointer() on escaped, nested and odd keys', () => {
+    const doc = '{"a":{"b~/c":["x",{"d\\u0065":"y","":["z",[["w"]]]}]},"m\\/n":"v","arr":[1,"s",{"k":"t"}]}';
+    const { recorded, expected } = both(doc);
+    expect(expected).toEqual(['/a/b~0~1c/0', '/a/b~0~1c/1/de', '/a/b~0~1c/1//0', '/a/b~0~1c/1//1/0/0', '/m~1n', '/arr/1', '/arr/2/k']);
+    expect(recorded).toEqual(expected);
+  });
+
+  it('gives the empty pointer for a top-level string', () => {
+    expect(both('"top"').recorded).toEqual(['']);
+  });
+
+  it('matches on random documents', () => {
+    fc.assert(
+      fc.property(fc.json({ maxDepth: 6 }), (text) => {
+        const { recorded, expected } = both(text);
+        expect(recorded).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

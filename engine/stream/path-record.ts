@@ -1,0 +1,116 @@
+/** @module stream/path-record — records where each string value sits while tokenizing a whole body, so pointers of hits need no second pass. */
+import { decodeJsonStringToString } from './escapes.js';
+import { escapePointerToken } from './pointer.js';
+import type { JsonTokenizer } from './tokenizer.js';
+
+const KIND_KEY = 0;
+const KIND_ESCAPED_KEY = 1;
+const KIND_INDEX = 2;
+
+function grow(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * A flat tree of path steps over one body held in memory: one node (parent, key bytes or array index)
+ * per container and per string value, written to typed arrays (no objects per token). `pointerOf(ordinal)`
+ * then builds the JSON Pointer of string value number `ordinal` — equal to `tokenizer.pointer()` at that value.
+ *
+ * @example
+ * const paths = new PathRecorder(); paths.reset(body);
+ * // from a JsonVisitor: paths.key(tok, s, e, escaped) / paths.open(tok) / paths.value(tok, ordinal)
+ * paths.pointerOf(3); // '/messages/0/content'
+ */
+export class PathRecorder {
+  private body: Uint8Array = new Uint8Array(0);
+  /** Per node: parent, a, b, kind (key [a, b) raw offsets in body | escaped key | index a). */
+  private nodes = new Int32Array(1024);
+  private count = 0;
+  /** Node of the container whose members live at depth d (-1: the document root). */
+  private containerAt = new Int32Array(32);
+  /** Raw offsets and escape flag of the last key read at depth d. */
+  private keyStart = new Int32Array(32);
+  private keyEnd = new Int32Array(32);
+  private keyEscaped = new Uint8Array(32);
+  /** Node of string value number `ordinal`. */
+  private valueNode = new Int32Array(256);
+
+  /** Start recording a new body. */
+  reset(body: Uint8Array): void {
+    this.body = body;
+    this.count = 0;
+    if (this.nodes.length > 1 << 20) this.nodes = new Int32Array(1024); // a huge body's tables are not kept
+    if (this.valueNode.length > 1 << 18) this.valueNode = new Int32Array(256);
+  }
+
+  /** A key [start, end) ended at the tokenizer's current depth. */
+  key(depth: number, start: number, end: number, escaped: boolean): void {
+    if (depth >= this.keyStart.length) this.growDepth(depth);
+    this.keyStart[depth] = start;
+    this.keyEnd[depth] = end;
+    this.keyEscaped[depth] = escaped ? 1 : 0;
+  }
+
+  /** A container opens at the tokenizer's current depth (call before it is pushed). */
+  open(tok: JsonTokenizer): void {
+    const depth = tok.currentDepth;
+    if (depth + 1 >= this.containerAt.length) this.growDepth(depth + 1);
+    this.containerAt[depth + 1] = depth === 0 ? -1 : this.step(tok, depth);
+  }
+
+  /** String value number `ordinal` ended at the tokenizer's current depth. */
+  value(tok: JsonTokenizer, ordinal: number): void {
+    const depth = tok.currentDepth;
+    if (ordinal >= this.valueNode.length) this.valueNode = grow(this.valueNode, ordinal + 1);
+    this.valueNode[ordinal] = depth === 0 ? -1 : this.step(tok, depth);
+  }
+
+  /** The JSON Pointer of string value `ordinal` ('' for a top-level string). */
+  pointerOf(ordinal: number): string {
+    const tokens: string[] = [];
+    const nodes = this.nodes;
+    for (let n = this.valueNode[ordinal]!; n >= 0; n = nodes[4 * n]!) {
+      const kind = nodes[4 * n + 3]!;
+      if (kind === KIND_INDEX) tokens.push(String(nodes[4 * n + 1]));
+      else {
+        const a = nodes[4 * n + 1]!;
+        const b = nodes[4 * n + 2]!;
+        const body = this.body;
+        const text = kind === KIND_ESCAPED_KEY ? decodeJsonStringToString(body, a, b) : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8', a, b);
+        tokens.push(escapePointerToken(text));
+      }
+    }
+    let out = '';
+    for (let i = tokens.length - 1; i >= 0; i--) out += '/' + tokens[i];
+    return out;
+  }
+
+  private step(tok: JsonTokenizer, depth: number): number {
+    const k = this.count++;
+    if (4 * k + 4 > this.nodes.length) this.nodes = grow(this.nodes, 4 * k + 4);
+    const nodes = this.nodes;
+    nodes[4 * k] = this.containerAt[depth]!;
+    if (tok.inObject) {
+      nodes[4 * k + 1] = this.keyStart[depth]!;
+      nodes[4 * k + 2] = this.keyEnd[depth]!;
+      nodes[4 * k + 3] = this.keyEscaped[depth] === 1 ? KIND_ESCAPED_KEY : KIND_KEY;
+    } else {
+      nodes[4 * k + 1] = tok.currentIndex;
+      nodes[4 * k + 3] = KIND_INDEX;
+    }
+    return k;
+  }
+
+  private growDepth(depth: number): void {
+    const size = Math.max(depth + 2, this.containerAt.length * 2);
+    this.containerAt = grow(this.containerAt, size);
+    this.keyStart = grow(this.keyStart, size);
+    this.keyEnd = grow(this.keyEnd, size);
+    const escaped = new Uint8Array(size);
+    escaped.set(this.keyEscaped);
+    this.keyEscaped = escaped;
+  }
+}
