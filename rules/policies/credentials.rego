@@ -6,10 +6,12 @@ external_provider if input.llm.provider in cfg.external_providers.providers
 
 external_provider if input.http.host in cfg.external_providers.hosts
 
+# The detector is checked before the provider: most findings (PII) are not credentials, so the
+# common request never evaluates external_provider.
 deny_reasons contains msg if {
 	input.phase == "request"
-	external_provider
 	some finding in input.findings
 	finding.detector in cfg.never_send_detectors
+	external_provider
 	msg := concat("", [finding.detector, " must not be sent to an external model provider (", input.http.host, ")"])
 }

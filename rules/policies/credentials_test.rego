@@ -45,3 +45,15 @@ test_deny_list_comes_from_data if {
 	e := sluice.decision with input as clean_request with data.config.never_send_detectors as ["email"]
 	e.allow == false
 }
+
+test_credential_after_other_findings_is_denied if {
+	req := json.patch(clean_request, [{"op": "add", "path": "/findings/-", "value": {"detector": "private-key", "category": "secret", "path": "/x", "count": 1}}])
+	d := sluice.decision with input as req
+	d.allow == false
+	d.reasons == ["private-key must not be sent to an external model provider (api.anthropic.com)"]
+}
+
+test_pii_only_to_external_provider_is_allowed if {
+	d := sluice.decision with input as clean_request
+	d.allow == true
+}

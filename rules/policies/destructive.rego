@@ -2,16 +2,25 @@
 # Plain substring builtins (contains, indexof) are used rather than regex: they are cheap in WASM.
 package sluice
 
-normalized(text) := concat(" ", [word |
+# Text that is already normal (no tab, CR, LF, double or edge space) is only upper-cased: the common case.
+normalized(text) := upper(text) if {
+	not contains(text, "\n")
+	not contains(text, "\t")
+	not contains(text, "\r")
+	not contains(text, "  ")
+	not startswith(text, " ")
+	not endswith(text, " ")
+} else := concat(" ", [word |
 	some word in split(strings.replace_n({"\n": " ", "\t": " ", "\r": " "}, upper(text)), " ")
 	word != ""
 ])
 
-destructive_patterns(text) := {pattern |
-	normal := normalized(text)
+destructive_patterns(text) := normal_patterns(normalized(text))
+
+normal_patterns(normal) := {pattern |
 	some pattern in cfg.destructive.text_patterns
 	contains(normal, pattern)
-} | {"DELETE without WHERE" | sql_delete_without_where(normalized(text))}
+} | {"DELETE without WHERE" | sql_delete_without_where(normal)}
 
 # Checked per statement, so `DELETE FROM a WHERE …; DELETE FROM b` is still caught.
 sql_delete_without_where(normal) if {

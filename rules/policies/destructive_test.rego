@@ -34,3 +34,25 @@ test_patterns_come_from_data if {
 	result := sluice.destructive_patterns("git push --force") with data.config.destructive.text_patterns as ["PUSH --FORCE"]
 	result == {"PUSH --FORCE"}
 }
+
+test_normalized_fast_path_only_upper_cases if {
+	sluice.normalized("drop table users") == "DROP TABLE USERS"
+	sluice.normalized("") == ""
+}
+
+test_normalized_collapses_whitespace_and_trims if {
+	sluice.normalized(" drop\t\ttable\r\nusers ") == "DROP TABLE USERS"
+	sluice.normalized("drop  table") == "DROP TABLE"
+	sluice.normalized("truncate ") == "TRUNCATE"
+	sluice.normalized("\nrm -rf /") == "RM -RF /"
+}
+
+test_trailing_space_pattern_needs_a_following_word if {
+	sluice.destructive_patterns("truncate ") == set()
+	sluice.destructive_patterns("truncate\torders") == {"TRUNCATE "}
+}
+
+test_delete_without_where_after_normalising if {
+	sluice.destructive_patterns("delete\n  from users") == {"DELETE without WHERE"}
+	sluice.destructive_patterns("delete from users\twhere id = 1") == set()
+}
