@@ -45,12 +45,14 @@ function wrapResponse(sluice: Sluice, exchange: Exchange, res: ServerResponse): 
   let ended = false;
   const queue: Buffer[] = [];
 
+  // Headers go out with the first masked byte (or the end): a failure before it is still a coded error response.
+  const head = (): void => { if (!res.headersSent) origWriteHead(res.statusCode); };
   const begin = (): void => {
     if (starting) return;
     starting = true;
     const sink = {
-      data: (chunk: Uint8Array) => { origWrite(chunk); },
-      end: () => { origEnd(); },
+      data: (chunk: Uint8Array) => { head(); origWrite(chunk); },
+      end: () => { head(); origEnd(); },
       error: (err: SluiceError) => {
         if (res.headersSent) res.destroy(err);
         else sendError(res, err, (b) => { origWriteHead(res.statusCode); origEnd(b); });
@@ -60,7 +62,6 @@ function wrapResponse(sluice: Sluice, exchange: Exchange, res: ServerResponse): 
       guard = g;
       for (const name of res.getHeaderNames()) if (!(name in g.headers)) res.removeHeader(name);
       for (const [name, value] of Object.entries(g.headers)) res.setHeader(name, value);
-      origWriteHead(res.statusCode);
       for (const chunk of queue) g.write(chunk);
       queue.length = 0;
       if (ended) g.end();

@@ -96,12 +96,13 @@ const plugin: FastifyPluginAsync<SluiceFastifyOptions> = async (fastify, options
     if (!exchange) return payload;
     (request as WithExchange)[EXCHANGE] = undefined;
     try {
-      if (payload === null || payload === undefined) return maskWhole(sluice, exchange, reply, Buffer.alloc(0));
+      // `return await`: a rejection (deny, unscannable body) must reach the catch below, not Fastify's error handler.
+      if (payload === null || payload === undefined) return await maskWhole(sluice, exchange, reply, Buffer.alloc(0));
       if (typeof payload === 'string' || Buffer.isBuffer(payload)) {
-        return maskWhole(sluice, exchange, reply, typeof payload === 'string' ? Buffer.from(payload) : payload);
+        return await maskWhole(sluice, exchange, reply, typeof payload === 'string' ? Buffer.from(payload) : payload);
       }
       reply.removeHeader('content-length');
-      return maskStream(sluice, exchange, reply, payload as Readable);
+      return await maskStream(sluice, exchange, reply, payload as Readable);
     } catch (err) {
       const e = coded(err);
       const status = typeof e.details.status === 'number' ? e.details.status : e.status;

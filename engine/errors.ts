@@ -43,6 +43,7 @@ export const ERRORS = {
   SLUICE_ERR_DECOMPRESSION_BOMB: { status: 413, message: 'decoded body exceeds its size or ratio limit' },
   SLUICE_ERR_INSECURE_TARGET: { status: 502, message: 'outbound target is not allowed over plain HTTP' },
   SLUICE_ERR_UPSTREAM: { status: 502, message: 'the upstream response could not be inspected' },
+  SLUICE_ERR_BODY_UNSUPPORTED: { status: 415, message: 'the body cannot be scanned (binary, or a charset the scanner cannot read)' },
 
   // ── identity (engine/identity) ───────────────────────────────────
   SLUICE_ERR_TOKEN_INVALID: { status: 401, message: 'the bearer token is invalid' },

@@ -1,18 +1,21 @@
-/** @module pipeline/capture — a bounded copy of a masked response (JSON bytes or SSE events) for its audit event. */
+/** @module pipeline/capture — a bounded copy of a masked body (bytes, or SSE events) for its audit event. */
 import { SseParser } from '../stream/sse.js';
 import type { AuditSseEvent } from '../audit/types.js';
 
 /** What a capture hands to the audit event: the masked body or events, and whether they were cut at the bound. */
 export interface Captured {
-  /** The first `maxBytes` masked bytes (JSON responses), or null for SSE. */
+  /** The first `maxBytes` masked bytes (JSON, NDJSON, text bodies), or null for SSE. */
   body: Uint8Array | null;
   /** The number of masked bytes released in total. */
   bodyBytes: number;
-  /** The masked events (SSE responses), or null for JSON. */
+  /** The masked events (SSE responses), or null for other bodies. */
   sse: AuditSseEvent[] | null;
   /** True when bytes or events past the bound were released but not captured. */
   truncated: boolean;
 }
+
+/** The audit log's default maxBodyBytes, when the configured log does not say. */
+export const DEFAULT_AUDIT_BODY_BYTES = 1 << 20;
 
 /** Copies the masked output as it is released, up to a bound. */
 export interface ResponseCapture {
@@ -21,7 +24,7 @@ export interface ResponseCapture {
 }
 
 /**
- * Capture masked output for the audit log: JSON bodies as their first `maxBytes` bytes, SSE streams as parsed
+ * Capture masked output for the audit log: JSON, NDJSON and text bodies as their first `maxBytes` bytes, SSE streams as parsed
  * events whose data totals at most `maxBytes` (later events are counted as truncated, never kept).
  *
  * @example
@@ -29,7 +32,7 @@ export interface ResponseCapture {
  * capture.write(maskedChunk);
  * await audit.append({ ...event, sse: capture.result().sse });
  */
-export function createResponseCapture(kind: 'json' | 'sse', maxBytes: number): ResponseCapture {
+export function createResponseCapture(kind: 'bytes' | 'sse', maxBytes: number): ResponseCapture {
   let total = 0;
   let kept = 0;
   let truncated = false;

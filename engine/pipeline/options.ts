@@ -7,7 +7,7 @@ import type { Limits, PolicyLike, ResolvedLimits, ResolvedOptions, SluiceOptions
 
 const MiB = 1024 * 1024;
 const DEFAULT_HEADERS = ['content-type', 'user-agent', 'anthropic-version', 'anthropic-beta', 'openai-organization', 'openai-project'];
-const KNOWN = new Set(['bundle', 'detectors', 'scanner', 'identity', 'approvals', 'audit', 'limits', 'failOpen', 'credentials', 'tls', 'headers', 'placeholder']);
+const KNOWN = new Set(['bundle', 'detectors', 'scanner', 'identity', 'approvals', 'audit', 'limits', 'failOpen', 'credentials', 'tls', 'headers', 'placeholder', 'binary']);
 
 const invalid = (message: string): SluiceError => new SluiceError('SLUICE_ERR_INVALID_OPTIONS', message);
 
@@ -87,6 +87,7 @@ export async function resolveOptions(options: SluiceOptions, siblings: Siblings)
   if (options.scanner !== undefined && !hasFn(options.scanner, 'scan')) throw invalid('scanner must be a Scanner');
   if (options.detectors !== undefined && !Array.isArray(options.detectors)) throw invalid('detectors must be an array');
   if (options.placeholder !== undefined && typeof options.placeholder !== 'string') throw invalid('placeholder must be a string');
+  if (options.binary !== undefined && options.binary !== 'pass' && options.binary !== 'deny') throw invalid("binary must be 'pass' or 'deny'");
   const headers = options.headers ?? DEFAULT_HEADERS;
   if (!Array.isArray(headers) || headers.some((h) => typeof h !== 'string')) throw invalid('headers must be an array of names');
   const limits = resolveLimits(options.limits);
@@ -102,5 +103,6 @@ export async function resolveOptions(options: SluiceOptions, siblings: Siblings)
     failOpen: options.failOpen ?? false,
     headers: headers.map((h) => h.toLowerCase()),
     placeholder: options.placeholder,
+    binary: options.binary ?? 'deny',
   };
 }

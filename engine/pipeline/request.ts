@@ -3,10 +3,13 @@ import { performance } from 'node:perf_hooks';
 import { SluiceError } from '../errors.js';
 import { collectBody, type BodyInput } from './body.js';
 import { decodeBody, parseEncodings } from './decode.js';
-import { ANONYMOUS, Exchange, type Core } from './exchange.js';
+import { createNdjsonMasker, createTextMasker, type ByteMasker } from '../stream/text-mask.js';
+import { binaryDenied, kindOfType, sniffKind, type BodyKind } from './body-kind.js';
+import { createResponseCapture, DEFAULT_AUDIT_BODY_BYTES } from './capture.js';
+import { ANONYMOUS, Exchange, NOTHING_TO_RECORD, type Core } from './exchange.js';
 import { headerValue, injectCredentials, normalizeHeaders, reframe, type HeaderMap } from './headers.js';
 import { detectApi, extractFacts, toPolicyLlm } from './llm.js';
-import { inspectBody, maskFor } from './inspect.js';
+import { inspectBody, maskFor, type InspectKind } from './inspect.js';
 import { assertSecureTarget } from './tls.js';
 import type { Decision, PipelineIdentity } from './types.js';
 
@@ -46,11 +49,14 @@ function pickHeaders(headers: Record<string, string | string[]>, names: string[]
   return out;
 }
 
-function isJson(contentType: string | undefined, bytes: Uint8Array): boolean {
-  if (contentType !== undefined) return /[/+]json\b/i.test(contentType);
-  for (const b of bytes) if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return b === 0x7b || b === 0x5b;
-  return false;
+/** How a (decoded) request body is inspected; untyped bodies are sniffed, SSE sent as a request is text. */
+function requestKind(contentType: string | undefined, plain: Uint8Array): InspectKind | 'binary' {
+  const declared = kindOfType(contentType);
+  if (declared === 'sniff') return plain.length ? sniffKind(plain) : 'text';
+  return declared === 'sse' ? 'text' : declared;
 }
+
+const NOTHING_FOUND = { findings: [], spans: [], facts: null };
 
 /**
  * Run the request phase. Throws a coded SluiceError when the request must not be forwarded
@@ -74,13 +80,16 @@ export async function guardRequest(core: Core, req: GuardRequestInput): Promise<
   if (collected.rest && (opts.limits.oversize === 'reject' || encodings.length)) throw tooLarge();
   const plain = encodings.length ? decodeBody(collected.bytes, encodings, opts.limits.decode) : collected.bytes;
   if (plain.length > opts.limits.requestBytes && !collected.rest) throw tooLarge();
-  const json = isJson(headerValue(headers, 'content-type'), plain);
+  const contentType = headerValue(headers, 'content-type');
+  const kind = requestKind(contentType, plain);
+  if (kind === 'binary' && opts.binary === 'deny') throw binaryDenied(contentType, 415);
+  const json = kind === 'json';
   exchange.api = json ? detectApi(req.path) : null;
 
-  if (collected.rest) return truncatedRequest(core, exchange, req, headers, plain, collected.rest, json, t0);
+  if (collected.rest) return truncatedRequest(core, exchange, req, headers, plain, collected.rest, kind, t0);
 
   const t1 = performance.now();
-  const inspection = plain.length ? inspectBody(core, plain, json, exchange.api) : { findings: [], spans: [], facts: null };
+  const inspection = plain.length && kind !== 'binary' ? inspectBody(core, plain, kind, exchange.api) : NOTHING_FOUND;
   if (exchange.api) {
     exchange.llm = inspection.facts
       ? toPolicyLlm(inspection.facts, exchange.api)
@@ -92,7 +101,7 @@ export async function guardRequest(core: Core, req: GuardRequestInput): Promise<
   const decision = await exchange.decide('request', {
     status: null, findings: inspection.findings, llm: exchange.llm, bytes: plain.length, truncated: false,
     timings: { inspect: inspectMs, total: performance.now() - t0 },
-  }, () => ({ body: plain.length ? auditBody() : null }));
+  }, () => ({ body: plain.length && kind !== 'binary' ? auditBody() : null }));
 
   const spans = maskFor(decision, inspection.spans);
   const pathSpans = json && decision.mask.paths.length ? stream.spansForPaths(plain, decision.mask.paths, { maxDepth: opts.limits.depth }) : [];
@@ -104,25 +113,47 @@ export async function guardRequest(core: Core, req: GuardRequestInput): Promise<
   return { exchange, decision, headers: fwd, body: req.body == null && out.length === 0 ? null : out, truncated: false, json };
 }
 
+/** The streaming masker of a body too large to buffer (null: binary, passed unscanned when configured). */
+function streamMasker(core: Core, kind: BodyKind): ByteMasker | null {
+  const { opts, stream } = core;
+  const base = { scanner: opts.scanner, placeholder: opts.placeholder, limits: { maxDepth: opts.limits.depth } };
+  if (kind === 'binary') return null;
+  if (kind === 'json') return stream.createJsonMasker({ ...base, shouldMask: () => true }) as ByteMasker;
+  return kind === 'ndjson' ? createNdjsonMasker({ ...base, maxLineBytes: opts.limits.requestBytes }) : createTextMasker(base);
+}
+
+/**
+ * A body over `requestBytes` with `oversize: 'truncate'`: the policy decides on the prefix (`truncated: true`),
+ * then the whole body is streamed through a masker (everything found is masked). The audit event is recorded
+ * once the body has been forwarded, with the masked bytes up to the log's maxBodyBytes and the full size.
+ */
 async function truncatedRequest(
   core: Core, exchange: Exchange, req: GuardRequestInput, headers: Record<string, string | string[]>, prefix: Uint8Array,
-  rest: AsyncIterator<Uint8Array | string>, json: boolean, t0: number,
+  rest: AsyncIterator<Uint8Array | string>, kind: BodyKind, t0: number,
 ): Promise<GuardedRequest> {
-  const { opts, stream } = core;
-  const findings = inspectBody(core, prefix, false).findings;
-  const decision = await exchange.decide('request', {
+  const { opts } = core;
+  const findings = kind === 'binary' ? [] : inspectBody(core, prefix, 'text').findings;
+  const { decision, record } = await exchange.decideDeferred('request', {
     status: null, findings, llm: null, bytes: prefix.length, truncated: true, timings: { total: performance.now() - t0 },
   });
-  if (!json) throw new SluiceError('SLUICE_ERR_BODY_TOO_LARGE', 'only JSON bodies can be streamed past the inspection limit');
-  const masker = stream.createJsonMasker({ scanner: opts.scanner, shouldMask: () => true, placeholder: opts.placeholder, limits: { maxDepth: opts.limits.depth } });
+  const masker = streamMasker(core, kind);
+  const capture = record === NOTHING_TO_RECORD || !masker ? null : createResponseCapture('bytes', opts.audit?.maxBodyBytes ?? DEFAULT_AUDIT_BODY_BYTES);
+  let total = 0;
+  const pass = (bytes: Uint8Array): Uint8Array => { total += bytes.length; capture?.write(bytes); return bytes; };
   async function* masked(): AsyncGenerator<Uint8Array> {
-    yield await masker.write(prefix);
-    for (let next = await rest.next(); !next.done; next = await rest.next()) {
-      yield await masker.write(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
+    try {
+      yield pass(masker ? masker.write(prefix) : prefix);
+      for (let next = await rest.next(); !next.done; next = await rest.next()) {
+        const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+        yield pass(masker ? masker.write(chunk) : chunk);
+      }
+      if (masker) yield pass(masker.end());
+    } finally {
+      const kept = capture?.result();
+      await record({ ...(kept ? { body: kept.body, bodyBytes: kept.bodyBytes } : {}), facts: { findings: masker?.findings() ?? findings, bytes: total } });
     }
-    yield await masker.end();
   }
   let fwd = reframe(headers, { decoded: false });
   if (req.direction === 'outbound') fwd = injectCredentials(fwd, req.host, opts.credentials);
-  return { exchange, decision, headers: fwd, body: masked(), truncated: true, json };
+  return { exchange, decision, headers: fwd, body: masked(), truncated: true, json: kind === 'json' };
 }

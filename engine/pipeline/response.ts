@@ -6,7 +6,10 @@ import { NOTHING_TO_RECORD, type DeferredRecord, type Exchange } from './exchang
 import { headerValue, normalizeHeaders, reframe, type HeaderMap } from './headers.js';
 import { inspectBody, maskFor, maskPredicate } from './inspect.js';
 import { extractFacts } from './llm.js';
-import { createResponseCapture } from './capture.js';
+import { createResponseCapture, DEFAULT_AUDIT_BODY_BYTES } from './capture.js';
+import { binaryDenied, kindOfType, type BodyKind } from './body-kind.js';
+import { PASS_THROUGH, sniffingMasker } from './sniff.js';
+import { createNdjsonMasker, createTextMasker } from '../stream/text-mask.js';
 import { MaskPipe, onceSink, toSluiceError } from './mask-pipe.js';
 import type { StreamMasker, ToolVerdict } from './seams.js';
 import type { Decision, FindingFact, ToolCallFact } from './types.js';
@@ -18,7 +21,7 @@ export interface ResponseMeta { status: number; headers: HeaderMap; method?: str
 export interface GuardedResponse {
   status: number;
   headers: Record<string, string | string[]>;
-  /** False when the body passes through untouched (not JSON or SSE, or no body). */
+  /** False when the body passes through untouched (no body, or binary with `binary: 'pass'`). */
   inspected: boolean;
   write(chunk: Uint8Array): void;
   end(): void;
@@ -26,15 +29,14 @@ export interface GuardedResponse {
   abort(err: unknown): void;
 }
 
-type Kind = 'sse' | 'json' | 'other';
+/** 'none': no body by definition (204, 304, HEAD); 'binary' here means passed unscanned (`binary: 'pass'`). */
+type Kind = BodyKind | 'none';
 
-/** The audit log's default maxBodyBytes, when the configured log does not say. */
-const DEFAULT_AUDIT_BODY_BYTES = 1 << 20;
-
-function kindOf(contentType: string | undefined, status: number, method: string | undefined): Kind {
-  if (status === 204 || status === 304 || method === 'HEAD' || contentType === undefined) return 'other';
-  if (/^text\/event-stream\b/i.test(contentType)) return 'sse';
-  return /[/+]json\b/i.test(contentType) ? 'json' : 'other';
+function kindOf(contentType: string | undefined, status: number, method: string | undefined, binary: 'pass' | 'deny'): Kind {
+  if (status === 204 || status === 304 || method === 'HEAD') return 'none';
+  const kind = kindOfType(contentType);
+  if (kind === 'binary' && binary === 'deny') throw binaryDenied(contentType, 502);
+  return kind;
 }
 
 /** Decide one tool call (phase 'tool_call'); a deny or refused approval becomes a refusal verdict. */
@@ -68,7 +70,7 @@ function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: numbe
     },
     async end() {
       const body = Buffer.concat(parts, size);
-      const inspection = inspectBody(core, body, true);
+      const inspection = inspectBody(core, body, 'json');
       found = inspection.findings;
       const facts = extractFacts(exchange.api!, 'response', JSON.parse(body.toString('utf8')));
       for (const call of facts.tool_calls) {
@@ -87,10 +89,10 @@ function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: numbe
  * The sink the masked output goes through: copies it (bounded by the audit log's maxBodyBytes) and records the
  * response decision with the masked body or SSE events before the stream ends; a failing record fails it closed.
  */
-function recordingSink(exchange: Exchange, kind: 'json' | 'sse', masker: StreamMasker, record: DeferredRecord, sink: ByteSink): ByteSink {
+function recordingSink(exchange: Exchange, kind: Kind, masker: StreamMasker, record: DeferredRecord, sink: ByteSink): ByteSink {
   const { audit } = exchange.core.opts;
   if (!audit || record === NOTHING_TO_RECORD) return sink;
-  const capture = createResponseCapture(kind, audit.maxBodyBytes ?? DEFAULT_AUDIT_BODY_BYTES);
+  const capture = createResponseCapture(kind === 'sse' ? 'sse' : 'bytes', audit.maxBodyBytes ?? DEFAULT_AUDIT_BODY_BYTES);
   const finish = async (): Promise<void> => {
     const { body, bodyBytes, sse, truncated } = capture.result();
     const findings = masker.findings?.() ?? [];
@@ -105,14 +107,20 @@ function recordingSink(exchange: Exchange, kind: 'json' | 'sse', masker: StreamM
 
 const sseProvider = (p: string | undefined): 'auto' | 'anthropic' | 'openai' => (p === 'anthropic' || p === 'openai' ? p : 'auto');
 
-function createMasker(exchange: Exchange, kind: Kind, decision: Decision, status: number): StreamMasker {
+function createMasker(exchange: Exchange, kind: Exclude<Kind, 'none' | 'binary'>, decision: Decision, status: number, contentType: string | undefined): StreamMasker {
   const { opts, stream } = exchange.core;
   const base = { scanner: opts.scanner, shouldMask: maskPredicate(decision), placeholder: opts.placeholder, limits: { maxDepth: opts.limits.depth } };
-  if (kind === 'sse') {
-    return stream.createSseMasker({ ...base, provider: sseProvider(exchange.llm?.provider), onToolCall: (call) => decideToolCall(exchange, call, status) });
+  switch (kind) {
+    case 'sse': return stream.createSseMasker({ ...base, provider: sseProvider(exchange.llm?.provider), onToolCall: (call) => decideToolCall(exchange, call, status) });
+    case 'json': return exchange.api ? bufferedLlmMasker(exchange, decision, status) : stream.createJsonMasker(base);
+    case 'ndjson': return createNdjsonMasker({ ...base, maxLineBytes: opts.limits.responseBytes });
+    case 'sniff': return sniffingMasker((sniffed) => {
+      if (sniffed !== 'binary') return createMasker(exchange, sniffed, decision, status, contentType);
+      if (opts.binary === 'deny') throw binaryDenied(contentType, 502);
+      return PASS_THROUGH;
+    });
+    default: return createTextMasker(base); // text, form
   }
-  if (exchange.api) return bufferedLlmMasker(exchange, decision, status);
-  return stream.createJsonMasker(base);
 }
 
 /**
@@ -127,18 +135,19 @@ function createMasker(exchange: Exchange, kind: Kind, decision: Decision, status
 export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink: ByteSink): Promise<GuardedResponse> {
   const t0 = performance.now();
   const headers = normalizeHeaders(meta.headers);
-  const kind = kindOf(headerValue(headers, 'content-type'), meta.status, meta.method ?? exchange.http.method);
+  const contentType = headerValue(headers, 'content-type');
+  const kind = kindOf(contentType, meta.status, meta.method ?? exchange.http.method, exchange.core.opts.binary);
   const declared = Number(headerValue(headers, 'content-length') ?? 0) || 0;
   const llm = exchange.llm ? { ...exchange.llm, tool_calls: [] } : null;
   const { decision, record } = await exchange.decideDeferred('response', {
     status: meta.status, findings: [], llm, bytes: declared, truncated: false, timings: { total: performance.now() - t0 },
   });
-  if (kind === 'other') {
-    await record({}); // not inspected, so not recorded: only masked bodies reach the audit log
+  if (kind === 'none' || kind === 'binary') {
+    await record({}); // not inspected: only masked bodies reach the audit log, an unscanned one is recorded without its body
     const out = onceSink(sink);
     return { status: meta.status, headers, inspected: false, write: (c) => out.data(c), end: () => out.end(), abort: (e) => out.error(e as SluiceError) };
   }
-  const masker = createMasker(exchange, kind, decision, meta.status);
+  const masker = createMasker(exchange, kind, decision, meta.status, contentType);
   const out = onceSink(recordingSink(exchange, kind, masker, record, sink));
   const encodings = parseEncodings(headers['content-encoding'], exchange.core.opts.limits.decode);
   const pipe = new MaskPipe(masker, out);

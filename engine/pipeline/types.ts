@@ -72,6 +72,12 @@ export interface SluiceOptions {
   headers?: string[];
   /** Mask placeholder (default the stream helper's `[REDACTED:<detector>]`). */
   placeholder?: string;
+  /**
+   * Bodies Sluice cannot scan (image/*, audio/*, video/*, font/*, multipart/*, application/octet-stream, archives,
+   * protobuf…, or untyped bytes that are not text): 'deny' (default: 415 for a request, a coded error for a
+   * response — nothing unscanned leaves) or 'pass' (forwarded unscanned, counted in the audit event).
+   */
+  binary?: 'pass' | 'deny';
 }
 
 /** The options after validation. */
@@ -87,4 +93,5 @@ export interface ResolvedOptions {
   tls: ResolvedTls;
   headers: string[];
   placeholder: string | undefined;
+  binary: 'pass' | 'deny';
 }
