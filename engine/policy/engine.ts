@@ -90,16 +90,17 @@ export class PolicyEngine {
   /** Decide on an input already serialized as JSON (not schema-validated). Never throws. */
   decideJson(inputJson: string): Decision {
     const runtime = this.runtime;
-    let resultText: string;
+    const instance = runtime.instance;
+    let memory: Buffer;
     try {
-      resultText = runtime.instance.evaluate(inputJson, runtime.entrypointId);
+      memory = instance.evaluateInPlace(inputJson, runtime.entrypointId);
     } catch (err) {
       runtime.renew(); // a trap or abort may leave the instance's heap inconsistent
       return this.failed(toPolicyError(err));
     }
     let decision: Decision;
     try {
-      decision = this.reader.read(resultText);
+      decision = this.reader.readAt(memory, instance.resultStart, instance.resultEnd);
     } catch (err) {
       return this.failed(toPolicyError(err));
     }

@@ -26,9 +26,10 @@ const PAGE = 64 * 1024;
 const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as typeof import('@open-policy-agent/opa-wasm');
 
 /**
- * One instantiated policy module. `evaluate` writes the serialized input straight into linear memory
- * (no per-call TextEncoder or copy), makes a single `opa_eval` call (ABI ≥ 1.2) and returns the result
- * set as JSON text. Instantiation, builtins and data loading are opa-wasm's.
+ * One instantiated policy module. `evaluateInPlace` writes the serialized input straight into linear memory
+ * (no per-call TextEncoder or copy), makes a single `opa_eval` call (ABI ≥ 1.2) and leaves the result set
+ * JSON in memory, where the caller reads it without decoding (`evaluate` returns it as text).
+ * Instantiation, builtins and data loading are opa-wasm's.
  *
  * @example
  * const instance = PolicyInstance.create(module, { initialPages: 5, maxPages: 1024 }, '{}');
@@ -38,6 +39,10 @@ export class PolicyInstance {
   private readonly opaEval: OpaEval;
   private readonly memory: WasmMemory;
   private view: Buffer;
+  /** Where the last result set JSON starts in the view returned by evaluateInPlace. */
+  resultStart = 0;
+  /** Where it ends (its NUL terminator). */
+  resultEnd = 0;
 
   private constructor(private readonly policy: LoadedPolicy, private readonly maxPages: number) {
     const instance = (policy.wasmInstance as unknown as { exports: Record<string, unknown> }).exports;
@@ -72,6 +77,15 @@ export class PolicyInstance {
 
   /** Evaluate with a serialized input; returns the raw result set text, e.g. `[{"result":…}]` or `[]`. */
   evaluate(inputJson: string, entrypoint: number): string {
+    const view = this.evaluateInPlace(inputJson, entrypoint);
+    return view.toString('utf8', this.resultStart, this.resultEnd);
+  }
+
+  /**
+   * Evaluate with a serialized input and return the memory view holding the result set JSON at
+   * `[resultStart, resultEnd)`; valid until the next call on this instance.
+   */
+  evaluateInPlace(inputJson: string, entrypoint: number): Buffer {
     const inputAddr: number = this.policy.dataHeapPtr;
     let view = this.view;
     if (view.buffer !== this.memory.buffer) view = this.refreshView();
@@ -79,7 +93,9 @@ export class PolicyInstance {
     const inputLength = view.write(inputJson, inputAddr, 'utf8');
     const resultAddr = this.opaEval(0, entrypoint, this.policy.dataAddr, inputAddr, inputLength, inputAddr + inputLength, 0);
     if (view.buffer !== this.memory.buffer) view = this.refreshView();
-    return view.toString('utf8', resultAddr, view.indexOf(0, resultAddr));
+    this.resultStart = resultAddr;
+    this.resultEnd = view.indexOf(0, resultAddr);
+    return view;
   }
 
   private refreshView(): Buffer {

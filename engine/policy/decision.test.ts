@@ -1,0 +1,89 @@
+/** @module policy/decision.test — DecisionReader: in-place byte matching, bounded cache, malformed results. */
+import { describe, expect, it } from 'vitest';
+import { isSluiceError } from '../errors.js';
+import { DecisionReader } from './decision.js';
+
+const result = (reason: string, allow = true) =>
+  JSON.stringify([{ result: { allow, reasons: [reason], mask: { detectors: ['*'], paths: [] }, patch: [], approval: null, record: true } }]);
+
+/** A memory image with `text` at `offset`, NUL-terminated, surrounded by junk. */
+function memoryWith(text: string, offset: number): { memory: Buffer; start: number; end: number } {
+  const bytes = Buffer.from(text, 'utf8');
+  const memory = Buffer.alloc(offset + bytes.length + 16, 0x41);
+  bytes.copy(memory, offset);
+  memory[offset + bytes.length] = 0;
+  return { memory, start: offset, end: offset + bytes.length };
+}
+
+describe('DecisionReader', () => {
+  it('returns the same frozen decision for the same bytes wherever they sit in memory', () => {
+    const reader = new DecisionReader();
+    const a = memoryWith(result('a'), 3);
+    const b = memoryWith(result('a'), 200);
+    const first = reader.readAt(a.memory, a.start, a.end);
+    expect(reader.readAt(b.memory, b.start, b.end)).toBe(first);
+    expect(first.reasons).toEqual(['a']);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(reader.size).toBe(1);
+  });
+
+  it('tells apart results of the same length', () => {
+    const reader = new DecisionReader();
+    const x = memoryWith(result('x'), 0);
+    const y = memoryWith(result('y'), 0);
+    expect(x.end).toBe(y.end);
+    expect(reader.readAt(x.memory, x.start, x.end).reasons).toEqual(['x']);
+    expect(reader.readAt(y.memory, y.start, y.end).reasons).toEqual(['y']);
+    expect(reader.readAt(x.memory, x.start, x.end).reasons).toEqual(['x']);
+    expect(reader.size).toBe(2);
+  });
+
+  it('matches non-ASCII results by their UTF-8 bytes', () => {
+    const reader = new DecisionReader();
+    expect(reader.read(result('é')).reasons).toEqual(['é']);
+    expect(reader.read(result('è')).reasons).toEqual(['è']);
+    expect(reader.read(result('é')).reasons).toEqual(['é']);
+  });
+
+  it('keeps a bounded number of results', () => {
+    const reader = new DecisionReader();
+    for (let i = 0; i < 1500; i++) reader.read(result(`reason ${i}`));
+    expect(reader.size).toBeGreaterThan(0);
+    expect(reader.size).toBeLessThanOrEqual(512);
+    expect(reader.read(result('reason 1499')).reasons).toEqual(['reason 1499']);
+  });
+
+  it('does not remember large results, and still reads them', () => {
+    const reader = new DecisionReader();
+    const big = result('r'.repeat(5000));
+    expect(reader.read(big).reasons[0]).toHaveLength(5000);
+    expect(reader.size).toBe(0);
+  });
+
+  it('throws coded errors for malformed results and never caches them', () => {
+    const reader = new DecisionReader();
+    const cases: [string, string][] = [
+      ['[{"result":{"allow":"yes"}}]', 'SLUICE_ERR_DECISION_INVALID'],
+      ['[]', 'SLUICE_ERR_POLICY_UNDEFINED'],
+      ['[{"res', 'SLUICE_ERR_POLICY_EVAL'],
+    ];
+    for (const [text, code] of cases) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        expect(() => reader.read(text)).toThrow(expect.objectContaining({ code }));
+      }
+    }
+    expect(reader.size).toBe(0);
+  });
+
+  it('treats a result without a terminator (end before start) as unreadable', () => {
+    const reader = new DecisionReader();
+    const { memory } = memoryWith(result('a'), 0);
+    let error: unknown;
+    try {
+      reader.readAt(memory, 10, -1);
+    } catch (err) {
+      error = err;
+    }
+    expect(isSluiceError(error, 'SLUICE_ERR_POLICY_EVAL')).toBe(true);
+  });
+});
