@@ -60,6 +60,14 @@ describe.skipIf(!opaAvailable)('the built-in policy, compiled and evaluated in-p
     expect(b).toBe(a);
     expect(Object.isFrozen(a) && Object.isFrozen(a.mask.detectors)).toBe(true);
   });
+
+  it('reads results correctly before and after a large input grows the wasm memory', () => {
+    const before = engine.decide(INPUT);
+    const bulky = { ...INPUT, http: { ...INPUT.http, headers: { 'x-bulk': 'b'.repeat(2 << 20) } } };
+    expect(engine.decide(bulky)).toBe(before);
+    expect(engine.decide(example('http-delete')).approval?.reason).toBe('destructive HTTP operation DELETE /api/orders/42');
+    expect(engine.decide(INPUT)).toBe(before);
+  });
 });
 
 describe.skipIf(!opaAvailable)('malformed decisions fail closed with a code (needs OPA)', () => {
