@@ -41,11 +41,17 @@ describe.skipIf(!available)('libhs binding', () => {
     expect(() => db.openStream()).toThrow(/block mode/);
   });
 
-  it('scans segments alone with buffer-absolute offsets and checks their bounds', () => {
+  it('maps the ends of one covering scan to sorted segments, scans unsorted ones alone, and checks bounds', () => {
     const hs = binding();
     const db = hs.compile(['abc'], new Uint32Array(1), 'block', gaps(1));
     const bytes = Buffer.from('abcabc');
-    expect([...db.scanSegments(bytes, Uint32Array.from([0, 2, 2, 6]), 2)]).toEqual([0, 6, 6, 1]);
+    // Sorted segments: one scan; the end 3 of a match starting in segment 0 is a candidate of segment 1
+    // (the confirm step, run within the segment, drops it); the range still covers the real end 6.
+    expect([...db.scanSegments(bytes, Uint32Array.from([0, 2, 2, 6]), 2)]).toEqual([0, 3, 6, 1]);
+    // Ends between segments are dropped.
+    expect([...db.scanSegments(Buffer.from('abc--abc'), Uint32Array.from([0, 2, 5, 8]), 2)]).toEqual([0, 8, 8, 1]);
+    // Unsorted segments: each scanned alone.
+    expect([...db.scanSegments(bytes, Uint32Array.from([2, 6, 0, 2]), 2)]).toEqual([0, 6, 6, 0]);
     expect(() => db.scanSegments(bytes, Uint32Array.from([0, 7]), 1)).toThrow(/out of range/);
     expect(() => db.scanSegments(bytes, Uint32Array.from([0, 2]), 2)).toThrow(/count exceeds/);
   });

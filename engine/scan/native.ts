@@ -13,7 +13,11 @@ export interface NativeDatabase {
   scan(bytes: Uint8Array): Uint32Array;
   /** Ends of one id closer than its gap merged: [id, firstEnd, lastEnd, …]. */
   scanRanges(bytes: Uint8Array): Uint32Array;
-  /** Each [start, end) segment scanned alone: [id, firstEnd, lastEnd, segment, …], buffer-absolute. */
+  /**
+   * Candidates per [start, end) segment: [id, firstEnd, lastEnd, segment, …], buffer-absolute ends inside the
+   * segment. Sorted, disjoint segments with small gaps are covered by one scan (a range may then also hold ends
+   * of matches that start before the segment: confirm within the segment); others are scanned alone.
+   */
   scanSegments(bytes: Uint8Array, bounds: Uint32Array, count: number): Uint32Array;
   openStream(): NativeStream;
   serialize(): Buffer;

@@ -250,4 +250,25 @@ describe.skipIf(!nativeTestable)('native and JS engines agree', () => {
       expect(strip(native.scanSegments(bytes, b, b.length / 2))).toEqual(strip(js.scanSegments(bytes, b, b.length / 2)));
     }
   });
+
+  it('same segment matches when adjacent segments cut through secrets (native covers them with one scan)', () => {
+    const detectors = builtinDetectors();
+    const native = createScanner({ engine: 'native', detectors });
+    const js = createScanner({ engine: 'js', detectors });
+    const bytes = payload(23, detectors, 120);
+    for (const seed of [1, 2, 3]) {
+      const random = rng(seed);
+      const bounds: number[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const next = Math.min(bytes.length, at + 1 + Math.floor(random() * 120));
+        bounds.push(at, next);
+        at = next + (random() < 0.3 ? 3 : 0); // some segments adjacent, some with a small gap
+      }
+      const b = Uint32Array.from(bounds);
+      const got = native.scanSegments(bytes, b, b.length / 2);
+      expect(got.every((m) => m.start >= b[2 * m.segment!]! && m.end <= b[2 * m.segment! + 1]!)).toBe(true);
+      expect(got.length).toBeGreaterThan(10);
+      expect(strip(got)).toEqual(strip(js.scanSegments(bytes, b, b.length / 2)));
+    }
+  });
 });

@@ -19,6 +19,39 @@ void Collector::BeginSegment(uint64_t base, uint32_t segment) {
   generation_++;  // ranges never continue across segments
 }
 
+void Collector::MapSegments(const uint32_t* bounds, uint32_t count, uint64_t base) {
+  bounds_ = bounds;
+  count_ = count;
+  cursor_ = 0;
+  base_ = base;
+}
+
+int64_t Collector::SegmentOf(uint32_t end) {
+  // libhs reports ends in (mostly) ascending order: step the cursor, binary search on a jump.
+  uint32_t c = cursor_;
+  if (end > bounds_[2 * c + 1]) {
+    if (c + 1 < count_ && end <= bounds_[2 * c + 3]) c++;
+    else {
+      uint32_t lo = c, hi = count_ - 1;  // last segment whose start < end
+      while (lo < hi) {
+        uint32_t mid = (lo + hi + 1) / 2;
+        if (bounds_[2 * mid] < end) lo = mid; else hi = mid - 1;
+      }
+      c = lo;
+    }
+  } else if (end <= bounds_[2 * c]) {
+    uint32_t lo = 0, hi = c;  // last segment whose start < end (none when end <= bounds_[0])
+    if (end <= bounds_[0]) return -1;
+    while (lo < hi) {
+      uint32_t mid = (lo + hi + 1) / 2;
+      if (bounds_[2 * mid] < end) lo = mid; else hi = mid - 1;
+    }
+    c = lo;
+  }
+  cursor_ = c;
+  return end > bounds_[2 * c] && end <= bounds_[2 * c + 1] ? static_cast<int64_t>(c) : -1;
+}
+
 int Collector::OnMatch(unsigned int id, unsigned long long, unsigned long long to, unsigned int, void* ctx) {
   static_cast<Collector*>(ctx)->Add(id, static_cast<uint64_t>(to));
   return 0;  // keep scanning
@@ -26,6 +59,12 @@ int Collector::OnMatch(unsigned int id, unsigned long long, unsigned long long t
 
 void Collector::Add(unsigned int id, uint64_t end) {
   const uint32_t absolute = static_cast<uint32_t>(base_ + end);
+  if (bounds_ != nullptr) {
+    const int64_t segment = SegmentOf(absolute);
+    if (segment < 0) return;  // ends between segments (keys, punctuation) are no candidates
+    segment_ = static_cast<uint32_t>(segment);
+    generation_ = segment_ + 1;  // ranges never continue across segments
+  }
   if (raw_) {
     out_.push_back(id);
     out_.push_back(absolute);

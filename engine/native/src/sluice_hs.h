@@ -47,17 +47,25 @@ class Collector {
  public:
   Collector(const DatabaseHandle& handle, bool raw, bool withSegment);
   void BeginSegment(uint64_t base, uint32_t segment);
+  // One scan over a range covering many segments: each end is mapped to the segment [start, end) with
+  // start < end <= end (sorted, disjoint `bounds`); ends in no segment are dropped.
+  void MapSegments(const uint32_t* bounds, uint32_t count, uint64_t base);
   Napi::Uint32Array ToArray(Napi::Env env) const;
   static int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void* ctx);
 
  private:
   void Add(unsigned int id, uint64_t end);
+  // Segment holding end offset `end` (start < end <= stop), or -1.
+  int64_t SegmentOf(uint32_t end);
   const DatabaseHandle& handle_;
   bool raw_;
   bool withSegment_;
   uint64_t base_ = 0;
   uint32_t segment_ = 0;
   uint32_t generation_ = 1;
+  const uint32_t* bounds_ = nullptr;  // set by MapSegments
+  uint32_t count_ = 0;
+  uint32_t cursor_ = 0;
   std::vector<uint32_t> out_;
   std::vector<uint32_t> slot_;
   std::vector<uint32_t> slotGeneration_;
