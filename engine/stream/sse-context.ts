@@ -1,7 +1,7 @@
 /** @module stream/sse-context — the state one SSE masker shares with its provider handlers: output, stitchers, tool-call verdicts. */
 import type { Scanner } from '../scan/scanner.js';
 import { writeSseEvent, type SseEvent } from './sse.js';
-import { TextStitcher } from './stitch.js';
+import { HoldPlan, TextStitcher } from './stitch.js';
 import { FindingCounter } from './inspect.js';
 import { textMasker } from './text-mask.js';
 import type { JsonLimits } from './tokenizer.js';
@@ -46,12 +46,12 @@ export class SseContext {
   private readonly stitchers = new Map<string, { stitcher: TextStitcher; wrap: (text: string) => string }>();
   private finished: TextStitcher[] = [];
   private readonly render: (detector: string, pointer: string) => string;
-  private readonly hold: number;
+  private readonly hold: HoldPlan;
 
   constructor(private readonly opts: SseContextOptions) {
     const placeholder = opts.placeholder ?? '[REDACTED:{detector}]';
     this.render = (d, p) => (typeof placeholder === 'string' ? placeholder.split('{detector}').join(d) : placeholder(d, p));
-    this.hold = Math.max(1, ...opts.scanner.detectors.map((d) => d.maxLength));
+    this.hold = new HoldPlan(opts.scanner.detectors);
     this.maskText = textMasker({ scanner: opts.scanner, placeholder, render: this.render, found: this.found, shouldMask: opts.shouldMask, limits: opts.limits });
   }
 

@@ -1,14 +1,60 @@
 /** @module stream/stitch — masks text that arrives in deltas, holding back only what a partial match may still cover. */
-import type { Scanner } from '../scan/scanner.js';
+import type { DetectorDefinition, Scanner } from '../scan/scanner.js';
 import type { MaskSpan } from './types.js';
+
+/** A detector's match holds one of its keywords within this many bytes of its start (checked on the built-in set's examples). */
+export const KEYWORD_REACH = 128;
+/** Detectors up to this length are always held for whole; longer ones only near one of their keywords. */
+const GATE_MIN = 64;
+
+/**
+ * How much of a streamed text's tail may still be the beginning of a match. Short detectors (and any without
+ * keywords) hold their `maxLength`; a long detector with keywords (a private key: 8302 bytes) holds its
+ * `maxLength` only from `KEYWORD_REACH` bytes before one of its keywords (or a keyword's beginning at the very
+ * end), so ordinary text streams with a hold of tens of bytes, not kilobytes.
+ *
+ * @example
+ * const plan = new HoldPlan(scanner.detectors); const cut = plan.holdFrom(buf); // release buf[0, cut)
+ */
+export class HoldPlan {
+  /** Bytes always held. */
+  readonly base: number;
+  private readonly gated: Array<{ maxLength: number; keywords: string[] }> = [];
+
+  constructor(detectors: readonly DetectorDefinition[], private readonly reach = KEYWORD_REACH) {
+    let base = 1;
+    for (const d of detectors) {
+      const keywords = (d.keywords ?? []).filter((k) => k.length > 0).map((k) => k.toLowerCase());
+      if (d.maxLength > GATE_MIN && keywords.length) this.gated.push({ maxLength: d.maxLength, keywords });
+      else base = Math.max(base, d.maxLength);
+    }
+    this.base = base;
+  }
+
+  /** The first byte of `buf` that must stay held (everything before may be released once masked). */
+  holdFrom(buf: Uint8Array): number {
+    let cut = buf.length - this.base;
+    if (this.gated.length === 0) return cut;
+    const lower = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('latin1').toLowerCase(); // 1 char per byte
+    for (const g of this.gated) {
+      const from = Math.max(0, buf.length - g.maxLength);
+      for (const kw of g.keywords) {
+        let at = lower.indexOf(kw, from);
+        for (let j = kw.length - 1; at < 0 && j > 0; j--) if (lower.endsWith(kw.slice(0, j))) at = lower.length - j;
+        if (at >= 0) cut = Math.min(cut, Math.max(from, at - this.reach));
+      }
+    }
+    return cut;
+  }
+}
 
 /**
  * Stitches the deltas of one text stream (e.g. one content block). `push` returns the text that is
- * safe to release now (masked); the last `holdBytes` bytes (the longest detector match) stay held,
+ * safe to release now (masked); the tail a match may still cover (see HoldPlan) stays held,
  * and a match touching the held tail is held whole. `flush` releases the rest.
  *
  * @example
- * const s = new TextStitcher(scanner, '/content/0/text', render); s.push('key AKIA'); s.push('IOSFODNN7EXAMPLE'); s.flush();
+ * const s = new TextStitcher(scanner, '/content/0/text', render, new HoldPlan(scanner.detectors)); s.push('key AKIA'); s.push('IOSFODNN7EXAMPLE'); s.flush();
  */
 export class TextStitcher {
   private pending = '';
@@ -20,7 +66,7 @@ export class TextStitcher {
     private readonly scanner: Scanner,
     private readonly pointer: string,
     private readonly render: (detector: string, pointer: string) => string,
-    private readonly holdBytes: number,
+    private readonly hold: HoldPlan,
     private readonly shouldMask?: (detector: string, pointer: string) => boolean,
   ) {}
 
@@ -41,7 +87,7 @@ export class TextStitcher {
     if (text.length === 0) return '';
     const buf = Buffer.from(text, 'utf8');
     const matches = this.scanner.scan(buf).filter((m) => m.end > m.start);
-    let cut = final ? buf.length : buf.length - this.holdBytes;
+    let cut = final ? buf.length : this.hold.holdFrom(buf);
     if (cut <= 0) {
       this.pending = text;
       return '';

@@ -2,6 +2,7 @@
 import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
 import { FindingCounter, inspectJson } from './inspect.js';
+import { HoldPlan } from './stitch.js';
 import { applyMasks } from './rewriter.js';
 import type { JsonLimits } from './tokenizer.js';
 import type { FindingSummary, MaskSpan, Placeholder } from './types.js';
@@ -74,8 +75,8 @@ const view = (c: Uint8Array): Buffer => (Buffer.isBuffer(c) ? c : Buffer.from(c.
 
 /**
  * Stream-mask a plain-text body (text/*, XML, form data, unknown textual bytes) at the byte level: every write
- * releases all but the last `maxLength` bytes of the longest detector (a match reaching into the held tail is
- * held whole), so no part of a secret split across chunks is released. Untouched bytes are emitted as they came.
+ * releases all but the tail a match may still cover (HoldPlan: tens of bytes, kilobytes only near a long
+ * detector's keyword; a match reaching into the held tail is held whole), so no part of a secret split across chunks is released. Untouched bytes are emitted as they came.
  *
  * @example
  * const masker = createTextMasker({ scanner });
@@ -85,18 +86,18 @@ const view = (c: Uint8Array): Buffer => (Buffer.isBuffer(c) ? c : Buffer.from(c.
 export function createTextMasker(opts: TextStreamOptions): ByteMasker {
   if (!opts?.scanner) throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'createTextMasker needs a scanner');
   const { scanner, shouldMask } = opts;
-  const hold = Math.max(1, ...scanner.detectors.map((d) => d.maxLength));
+  const hold = new HoldPlan(scanner.detectors);
   const counter = new FindingCounter();
   let pending: Buffer = EMPTY;
 
   function step(chunk: Uint8Array, final: boolean): Uint8Array {
     const buf = pending.length === 0 ? view(chunk) : chunk.length === 0 ? pending : Buffer.concat([pending, chunk]);
-    if (!final && buf.length <= hold) {
+    if (!final && buf.length <= hold.base) {
       pending = pending.length === 0 ? Buffer.from(buf) : buf; // a copy: the caller may reuse its chunk
       return EMPTY;
     }
     const matches = buf.length ? scanner.scan(buf).filter((m) => m.end > m.start) : [];
-    let cut = final ? buf.length : buf.length - hold;
+    let cut = final ? buf.length : Math.max(0, hold.holdFrom(buf));
     // Only ever move the cut back: terminates, and a match straddling it is rescanned whole next time.
     for (let moved = true; moved;) {
       moved = false;
