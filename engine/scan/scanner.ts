@@ -26,6 +26,12 @@ export interface DetectorDefinition {
   description: string;
   pattern: string;
   caseless?: boolean;
+  /**
+   * Optional libhs-only pattern, cheaper to scan, whose matches end at every offset where a match of `pattern`
+   * ends (typically a literal-led suffix of it, e.g. `@domain.tld` for an e-mail address). The native engine scans
+   * prefiltered detectors in a database of their own; the confirm step still runs `pattern`.
+   */
+  prefilter?: string;
   /** Lowercase literals; the JS engine's prefilter and context hints. */
   keywords: string[];
   /** Longest match in bytes: the confirm window and the stream overlap. */

@@ -41,6 +41,10 @@ function forbiddenConstruct(pattern: string): string | undefined {
 function checkSemantics(def: DetectorDefinition, source: string): void {
   const construct = forbiddenConstruct(def.pattern);
   if (construct) throw invalid(source, 'pattern', `${construct} is not allowed`, def.id);
+  if (def.prefilter !== undefined) {
+    const inPrefilter = forbiddenConstruct(def.prefilter);
+    if (inPrefilter) throw invalid(source, 'prefilter', `${inPrefilter} is not allowed`, def.id);
+  }
   let regex: RegExp;
   try {
     regex = new RegExp(def.pattern, def.caseless ? 'i' : '');

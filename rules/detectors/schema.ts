@@ -36,6 +36,7 @@ export const detectorSchema: JSONSchemaType<DetectorDefinition> = {
     description: { type: 'string', minLength: 3, maxLength: 300 },
     pattern: { type: 'string', minLength: 4, maxLength: 2000 },
     caseless: { type: 'boolean', nullable: true },
+    prefilter: { type: 'string', minLength: 2, maxLength: 2000, nullable: true },
     keywords: {
       type: 'array',
       maxItems: 32,
