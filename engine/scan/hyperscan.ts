@@ -40,16 +40,27 @@ export function createNativeScanner(
   const block = groups.map((ids) => compile(binding, spec('block', ids), detectors, ids, options.cacheDir));
   let streamDbs: NativeDatabase[] | undefined;
   const forField = fieldMatcher(detectors);
+  // One reusable result buffer per database: scans allocate nothing on the JS side unless results outgrow it.
+  const outs = block.map(() => new Uint32Array(1024));
+  const found: Uint32Array[] = block.map(() => new Uint32Array(0));
+  const collect = (k: number, scanInto: (out: Uint32Array) => number): void => {
+    let n = run(() => scanInto(outs[k]!));
+    if (n > outs[k]!.length) {
+      outs[k] = new Uint32Array(Math.max(n, 2 * outs[k]!.length));
+      n = run(() => scanInto(outs[k]!));
+    }
+    found[k] = outs[k]!.subarray(0, n);
+  };
 
   return {
     engine: 'native',
     detectors,
     scan(bytes: Uint8Array): Match[] {
-      const found = block.map((db) => run(() => db.scanRanges(bytes)));
+      for (let k = 0; k < block.length; k++) collect(k, (out) => block[k]!.scanRangesInto(bytes, out));
       return confirmRanges(rules, bytes, found, groups, 3, null);
     },
     scanSegments(bytes: Uint8Array, bounds: Uint32Array, count: number): Match[] {
-      const found = block.map((db) => run(() => db.scanSegments(bytes, bounds, count)));
+      for (let k = 0; k < block.length; k++) collect(k, (out) => block[k]!.scanSegmentsInto(bytes, bounds, count, out));
       return confirmRanges(rules, bytes, found, groups, 4, bounds);
     },
     openStream(): ScanStream {
@@ -60,7 +71,7 @@ export function createNativeScanner(
   };
 }
 
-function run(scan: () => Uint32Array): Uint32Array {
+function run<T>(scan: () => T): T {
   try {
     return scan();
   } catch (err) {

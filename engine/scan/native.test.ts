@@ -56,6 +56,21 @@ describe.skipIf(!available)('libhs binding', () => {
     expect(() => db.scanSegments(bytes, Uint32Array.from([0, 2]), 2)).toThrow(/count exceeds/);
   });
 
+  it('scans into a caller buffer: returns the length, writes only when the results fit', () => {
+    const hs = binding();
+    const db = hs.compile(['abc'], new Uint32Array(1), 'block', gaps(1));
+    const bytes = Buffer.from('abc--abc');
+    const small = new Uint32Array(3).fill(7);
+    expect(db.scanRangesInto(bytes, small)).toBe(6); // two ranges, 3 entries each: did not fit
+    expect([...small]).toEqual([7, 7, 7]);
+    const out = new Uint32Array(8);
+    expect(db.scanRangesInto(bytes, out)).toBe(6);
+    expect([...out.subarray(0, 6)]).toEqual([...db.scanRanges(bytes)]);
+    expect(db.scanSegmentsInto(bytes, Uint32Array.from([0, 2, 5, 8]), 2, out)).toBe(4);
+    expect([...out.subarray(0, 4)]).toEqual([0, 8, 8, 1]);
+    expect(() => db.scanRangesInto(bytes, new Int32Array(4) as never)).toThrow(/out must be a Uint32Array/);
+  });
+
   it('carries match state across stream writes (absolute offsets) and round-trips serialize/deserialize', () => {
     const hs = binding();
     const db = hs.compile(['ghp_[a-z]{8}'], new Uint32Array(1), 'stream', gaps(1, 12));

@@ -19,6 +19,10 @@ export interface NativeDatabase {
    * of matches that start before the segment: confirm within the segment); others are scanned alone.
    */
   scanSegments(bytes: Uint8Array, bounds: Uint32Array, count: number): Uint32Array;
+  /** `scanRanges` into `out`: returns the result length; `out` holds the results only when they fit. */
+  scanRangesInto(bytes: Uint8Array, out: Uint32Array): number;
+  /** `scanSegments` into `out`: returns the result length; `out` holds the results only when they fit. */
+  scanSegmentsInto(bytes: Uint8Array, bounds: Uint32Array, count: number, out: Uint32Array): number;
   openStream(): NativeStream;
   serialize(): Buffer;
 }

@@ -35,11 +35,11 @@ function grow(a: Uint32Array<ArrayBufferLike>, need: number): Uint32Array<ArrayB
  * const batch = new SegmentBatch(scanner); batch.add(buf, 10, 30, 0, false); const hits = batch.scan(buf);
  */
 export class SegmentBatch {
-  private bounds: Uint32Array<ArrayBufferLike> = new Uint32Array(256);
-  private ordinals: Uint32Array<ArrayBufferLike> = new Uint32Array(128);
+  private bounds: Uint32Array<ArrayBufferLike> = new Uint32Array(64);
+  private ordinals: Uint32Array<ArrayBufferLike> = new Uint32Array(32);
   private count = 0;
-  private escBounds: Uint32Array<ArrayBufferLike> = new Uint32Array(32);
-  private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(16);
+  private escBounds: Uint32Array<ArrayBufferLike> = new Uint32Array(16);
+  private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(8);
   private escCount = 0;
   private readonly arena: DecodeArena;
   /** Whole-value claims by field name (rule per claim). */

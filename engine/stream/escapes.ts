@@ -1,6 +1,8 @@
 /** @module stream/escapes — decode JSON string escapes to UTF-8 bytes for detection, with a map back to raw offsets. */
 
 const decoder = new TextDecoder('utf-8');
+const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_RUNS = new Int32Array(0);
 
 /** Decode a hex digit (input already validated by the tokenizer). */
 function hex(c: number): number {
@@ -30,12 +32,13 @@ export function decodeJsonStringToString(buf: Uint8Array, start: number, end: nu
  * const arena = new DecodeArena(); const [s, e] = arena.decode(raw, 0, raw.length, 0); arena.rawSpan(s, e);
  */
 export class DecodeArena {
-  bytes = new Uint8Array(4096);
+  // Allocated on first use: most bodies have few escaped values, and maskers are built per body.
+  bytes: Uint8Array = EMPTY_BYTES;
   length = 0;
-  private runDec = new Int32Array(256);
-  private runRaw = new Int32Array(256);
+  private runDec: Int32Array = EMPTY_RUNS;
+  private runRaw: Int32Array = EMPTY_RUNS;
   /** Raw length of an escape run, or -1 for a plain (linear) run. */
-  private runRawLen = new Int32Array(256);
+  private runRawLen: Int32Array = EMPTY_RUNS;
   private runs = 0;
 
   /** Forget the contents (keeps the memory). */
@@ -47,7 +50,7 @@ export class DecodeArena {
   private ensure(extra: number): void {
     const need = this.length + extra;
     if (need <= this.bytes.length) return;
-    const bytes = new Uint8Array(Math.max(need, this.bytes.length * 2));
+    const bytes = new Uint8Array(Math.max(need, this.bytes.length * 2, 1024));
     bytes.set(this.bytes.subarray(0, this.length));
     this.bytes = bytes;
   }
@@ -56,7 +59,7 @@ export class DecodeArena {
     const k = this.runs++;
     if (k === this.runDec.length) {
       const grow = (a: Int32Array) => {
-        const b = new Int32Array(a.length * 2);
+        const b = new Int32Array(Math.max(64, a.length * 2));
         b.set(a);
         return b;
       };

@@ -34,6 +34,19 @@ export function placeholderRenderer(placeholder: Placeholder = '[REDACTED:{detec
   };
 }
 
+/** Renderers of string placeholders, kept across calls (their rendered bytes are cached per detector). */
+const RENDERERS = new Map<string, ReturnType<typeof placeholderRenderer>>();
+
+function rendererFor(placeholder: Placeholder = '[REDACTED:{detector}]'): ReturnType<typeof placeholderRenderer> {
+  if (typeof placeholder !== 'string') return placeholderRenderer(placeholder);
+  let render = RENDERERS.get(placeholder);
+  if (!render) {
+    if (RENDERERS.size >= 64) RENDERERS.clear();
+    RENDERERS.set(placeholder, (render = placeholderRenderer(placeholder)));
+  }
+  return render;
+}
+
 /**
  * Sort spans and merge overlapping ones (the earliest span's detector labels the merged range).
  *
@@ -60,7 +73,7 @@ export function mergeSpans(spans: readonly MaskSpan[]): MaskSpan[] {
  */
 export function applyMasks(body: Uint8Array, spans: readonly MaskSpan[], opts: MaskOptions = {}): Uint8Array {
   if (spans.length === 0) return body;
-  const render = placeholderRenderer(opts.placeholder);
+  const render = rendererFor(opts.placeholder);
   const merged = mergeSpans(spans);
   const src = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const replacements: Buffer[] = new Array(merged.length);

@@ -1,22 +1,37 @@
 // @module native/collector — gathers libhs match reports into a flat Uint32Array (raw or merged ranges).
+#include <algorithm>
 #include <cstring>
 
 #include "sluice_hs.h"
 
 namespace sluice {
 
-Collector::Collector(const DatabaseHandle& handle, bool raw, bool withSegment)
-    : handle_(handle), raw_(raw), withSegment_(withSegment) {
+Collector::Collector(DatabaseHandle& handle, bool raw, bool withSegment)
+    : handle_(handle), raw_(raw), withSegment_(withSegment), out_(handle.out), slot_(handle.slot),
+      slotGeneration_(handle.slotGeneration) {
+  out_.clear();  // keeps its capacity across calls
   if (!raw_) {
-    slot_.assign(handle_.gaps.size(), 0);
-    slotGeneration_.assign(handle_.gaps.size(), 0);
+    if (slot_.size() != handle_.gaps.size()) {
+      slot_.assign(handle_.gaps.size(), 0);
+      slotGeneration_.assign(handle_.gaps.size(), 0);
+    }
+    NextGeneration();
   }
+}
+
+// Slots stamped with an older generation are stale: no clearing per call, only on wrap-around.
+void Collector::NextGeneration() {
+  if (++handle_.generation == 0) {
+    std::fill(slotGeneration_.begin(), slotGeneration_.end(), 0);
+    handle_.generation = 1;
+  }
+  generation_ = handle_.generation;
 }
 
 void Collector::BeginSegment(uint64_t base, uint32_t segment) {
   base_ = base;
   segment_ = segment;
-  generation_++;  // ranges never continue across segments
+  NextGeneration();  // ranges never continue across segments
 }
 
 void Collector::MapSegments(const uint32_t* bounds, uint32_t count, uint64_t base) {
@@ -62,8 +77,10 @@ void Collector::Add(unsigned int id, uint64_t end) {
   if (bounds_ != nullptr) {
     const int64_t segment = SegmentOf(absolute);
     if (segment < 0) return;  // ends between segments (keys, punctuation) are no candidates
-    segment_ = static_cast<uint32_t>(segment);
-    generation_ = segment_ + 1;  // ranges never continue across segments
+    if (static_cast<uint32_t>(segment) != segment_) {
+      segment_ = static_cast<uint32_t>(segment);
+      NextGeneration();  // ranges never continue across segments
+    }
   }
   if (raw_) {
     out_.push_back(id);
@@ -87,6 +104,11 @@ void Collector::Add(unsigned int id, uint64_t end) {
   out_.push_back(absolute);
   out_.push_back(absolute);
   if (withSegment_) out_.push_back(segment_);
+}
+
+size_t Collector::CopyTo(uint32_t* into, size_t capacity) const {
+  if (out_.size() <= capacity && !out_.empty()) std::memcpy(into, out_.data(), out_.size() * sizeof(uint32_t));
+  return out_.size();
 }
 
 Napi::Uint32Array Collector::ToArray(Napi::Env env) const {

@@ -9,6 +9,8 @@ Napi::Function Database::Init(Napi::Env env) {
                          InstanceMethod<&Database::Scan>("scan"),
                          InstanceMethod<&Database::ScanRanges>("scanRanges"),
                          InstanceMethod<&Database::ScanSegments>("scanSegments"),
+                         InstanceMethod<&Database::ScanRangesInto>("scanRangesInto"),
+                         InstanceMethod<&Database::ScanSegmentsInto>("scanSegmentsInto"),
                          InstanceMethod<&Database::OpenStream>("openStream"),
                          InstanceMethod<&Database::Serialize>("serialize"),
                          InstanceAccessor<&Database::GetMode>("mode"),
@@ -56,9 +58,47 @@ Napi::Value Database::Scan(const Napi::CallbackInfo& info) { return ScanBlock(in
 Napi::Value Database::ScanRanges(const Napi::CallbackInfo& info) { return ScanBlock(info, false); }
 
 // scanSegments(bytes, bounds: Uint32Array [s0, e0, s1, e1, …], count) =>
-// Uint32Array [id, firstEnd, lastEnd, segment, …] with buffer-absolute offsets; each segment scanned alone.
+// Uint32Array [id, firstEnd, lastEnd, segment, …] with buffer-absolute ends inside each segment.
 Napi::Value Database::ScanSegments(const Napi::CallbackInfo& info) {
+  Collector collector(*handle_, false, true);
+  RunSegments(info.Env(), info, collector);
+  return collector.ToArray(info.Env());
+}
+
+// scanSegmentsInto(bytes, bounds, count, out: Uint32Array) => length of the results; they are written to `out`
+// only when they fit (else call again with a larger `out`). No allocation per call.
+Napi::Value Database::ScanSegmentsInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  Napi::Uint32Array out = OutArray(env, info[3]);
+  Collector collector(*handle_, false, true);
+  RunSegments(env, info, collector);
+  return Napi::Number::New(env, static_cast<double>(collector.CopyTo(out.Data(), out.ElementLength())));
+}
+
+// scanRangesInto(bytes, out: Uint32Array) => length of [id, firstEnd, lastEnd, …], written when it fits.
+Napi::Value Database::ScanRangesInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireBlock(env);
+  const char* data;
+  size_t length;
+  BorrowBytes(env, info[0], "bytes", &data, &length);
+  if (length > UINT_MAX) throw Napi::RangeError::New(env, "bytes longer than 4 GiB");
+  Napi::Uint32Array out = OutArray(env, info[1]);
+  Collector collector(*handle_, false, false);
+  hs_error_t rc = hs_scan(handle_->db, data, static_cast<unsigned int>(length), 0, GetData(env)->scratch,
+                          Collector::OnMatch, &collector);
+  if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
+  return Napi::Number::New(env, static_cast<double>(collector.CopyTo(out.Data(), out.ElementLength())));
+}
+
+Napi::Uint32Array Database::OutArray(Napi::Env env, const Napi::Value& value) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "out must be a Uint32Array");
+  }
+  return value.As<Napi::Uint32Array>();
+}
+
+void Database::RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector) {
   RequireBlock(env);
   const char* data;
   size_t length;
@@ -70,7 +110,6 @@ Napi::Value Database::ScanSegments(const Napi::CallbackInfo& info) {
   uint32_t count = info[2].As<Napi::Number>().Uint32Value();
   if (static_cast<size_t>(count) * 2 > bounds.ElementLength()) throw Napi::RangeError::New(env, "count exceeds bounds");
   hs_scratch_t* scratch = GetData(env)->scratch;
-  Collector collector(*handle_, false, true);
   // Sorted, disjoint segments with little in between (e.g. the string values of one JSON body): one
   // hs_scan over the range covering them all, each end mapped to its segment. Patterns have no anchors,
   // word boundaries or lookarounds, so every match inside a segment is reported exactly as by a scan of
@@ -92,19 +131,18 @@ Napi::Value Database::ScanSegments(const Napi::CallbackInfo& info) {
       collector.MapSegments(b, count, first);
       hs_error_t rc = hs_scan(handle_->db, data + first, last - first, 0, scratch, Collector::OnMatch, &collector);
       if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
-      return collector.ToArray(env);
+      return;
     }
   }
   for (uint32_t i = 0; i < count; i++) {
-    uint32_t start = bounds[2 * i];
-    uint32_t end = bounds[2 * i + 1];
+    uint32_t start = b[2 * i];
+    uint32_t end = b[2 * i + 1];
     if (start > end || end > length) throw Napi::RangeError::New(env, "segment " + std::to_string(i) + " out of range");
     if (start == end) continue;
     collector.BeginSegment(start, i);
     hs_error_t rc = hs_scan(handle_->db, data + start, end - start, 0, scratch, Collector::OnMatch, &collector);
     if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
   }
-  return collector.ToArray(env);
 }
 
 Napi::Value Database::OpenStream(const Napi::CallbackInfo& info) {

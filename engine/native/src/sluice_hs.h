@@ -36,6 +36,11 @@ struct DatabaseHandle {
   hs_database_t* db = nullptr;
   bool stream = false;
   std::vector<uint32_t> gaps;  // per expression id: end offsets closer than this merge into one range
+  // Collector scratch reused by every scan of this database in this thread (no allocation per call).
+  std::vector<uint32_t> slot;
+  std::vector<uint32_t> slotGeneration;
+  uint32_t generation = 0;
+  std::vector<uint32_t> out;
   ~DatabaseHandle() {
     if (db != nullptr) hs_free_database(db);
   }
@@ -45,19 +50,22 @@ struct DatabaseHandle {
 // where ends of one id closer than gaps[id] merge into one range.
 class Collector {
  public:
-  Collector(const DatabaseHandle& handle, bool raw, bool withSegment);
+  Collector(DatabaseHandle& handle, bool raw, bool withSegment);
   void BeginSegment(uint64_t base, uint32_t segment);
   // One scan over a range covering many segments: each end is mapped to the segment [start, end) with
   // start < end <= end (sorted, disjoint `bounds`); ends in no segment are dropped.
   void MapSegments(const uint32_t* bounds, uint32_t count, uint64_t base);
   Napi::Uint32Array ToArray(Napi::Env env) const;
+  // Copies the results into `into` when they fit; returns their length either way.
+  size_t CopyTo(uint32_t* into, size_t capacity) const;
   static int OnMatch(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void* ctx);
 
  private:
   void Add(unsigned int id, uint64_t end);
   // Segment holding end offset `end` (start < end <= stop), or -1.
   int64_t SegmentOf(uint32_t end);
-  const DatabaseHandle& handle_;
+  void NextGeneration();
+  DatabaseHandle& handle_;
   bool raw_;
   bool withSegment_;
   uint64_t base_ = 0;
@@ -66,9 +74,9 @@ class Collector {
   const uint32_t* bounds_ = nullptr;  // set by MapSegments
   uint32_t count_ = 0;
   uint32_t cursor_ = 0;
-  std::vector<uint32_t> out_;
-  std::vector<uint32_t> slot_;
-  std::vector<uint32_t> slotGeneration_;
+  std::vector<uint32_t>& out_;
+  std::vector<uint32_t>& slot_;
+  std::vector<uint32_t>& slotGeneration_;
 };
 
 class Database : public Napi::ObjectWrap<Database> {
@@ -87,6 +95,11 @@ class Database : public Napi::ObjectWrap<Database> {
   Napi::Value GetMode(const Napi::CallbackInfo& info);
   Napi::Value GetSize(const Napi::CallbackInfo& info);
   Napi::Value ScanBlock(const Napi::CallbackInfo& info, bool raw);
+  Napi::Value ScanRangesInto(const Napi::CallbackInfo& info);
+  Napi::Value ScanSegmentsInto(const Napi::CallbackInfo& info);
+  // Runs a segments scan into `collector` (validates bounds; throws on bad input).
+  void RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
+  static Napi::Uint32Array OutArray(Napi::Env env, const Napi::Value& value);
   void RequireBlock(Napi::Env env) const;
   std::shared_ptr<DatabaseHandle> handle_;
 };
