@@ -43,6 +43,9 @@ function wrapResponse(sluice: Sluice, exchange: Exchange, res: ServerResponse): 
   let guard: GuardedResponse | null = null;
   let starting = false;
   let ended = false;
+  let written = false;
+  /** The body of `res.end(body)` with nothing written before: handed over whole (one-pass masking). */
+  let whole: Buffer | null = null;
   const queue: Buffer[] = [];
 
   // Headers go out with the first masked byte (or the end): a failure before it is still a coded error response.
@@ -62,6 +65,7 @@ function wrapResponse(sluice: Sluice, exchange: Exchange, res: ServerResponse): 
       guard = g;
       for (const name of res.getHeaderNames()) if (!(name in g.headers)) res.removeHeader(name);
       for (const [name, value] of Object.entries(g.headers)) res.setHeader(name, value);
+      if (whole) return g.send(whole);
       for (const chunk of queue) g.write(chunk);
       queue.length = 0;
       if (ended) g.end();
@@ -78,6 +82,7 @@ function wrapResponse(sluice: Sluice, exchange: Exchange, res: ServerResponse): 
 
   res.write = function write(chunk: Chunk, encoding?: unknown, cb?: unknown) {
     begin();
+    written = true;
     const buf = toBuffer(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
     if (guard) (guard as GuardedResponse).write(buf);
     else queue.push(buf);
@@ -90,10 +95,12 @@ function wrapResponse(sluice: Sluice, exchange: Exchange, res: ServerResponse): 
     if (ended) return res;
     if (typeof chunk === 'function') { cb = chunk; chunk = undefined; }
     if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
-    if (chunk !== undefined && chunk !== null) res.write(chunk as Chunk, encoding as BufferEncoding);
+    if (chunk !== undefined && chunk !== null && !written) whole = toBuffer(chunk as Chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
+    else if (chunk !== undefined && chunk !== null) res.write(chunk as Chunk, encoding as BufferEncoding);
     begin();
     ended = true;
-    if (guard) (guard as GuardedResponse).end();
+    if (guard && whole) (guard as GuardedResponse).send(whole);
+    else if (guard) (guard as GuardedResponse).end();
     if (typeof cb === 'function') res.once('finish', cb as () => void);
     return res;
   } as typeof res.end;

@@ -31,8 +31,7 @@ function maskWhole(sluice: Sluice, exchange: Exchange, reply: FastifyReply, payl
     const sink = { data: (c: Uint8Array) => { parts.push(c); }, end: () => resolve(Buffer.concat(parts)), error: reject };
     sluice.response(exchange, { status: reply.statusCode, headers: reply.getHeaders() as Record<string, string> }, sink).then((guard) => {
       applyHeaders(reply, guard.headers);
-      guard.write(payload);
-      guard.end();
+      guard.send(payload);
     }, reject);
   });
 }

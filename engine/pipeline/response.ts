@@ -25,6 +25,8 @@ export interface GuardedResponse {
   inspected: boolean;
   write(chunk: Uint8Array): void;
   end(): void;
+  /** The whole body at once (instead of write + end): a JSON body is then inspected and masked in one pass. */
+  send(body: Uint8Array): void;
   /** Abort with an error (e.g. the upstream failed); the sink's error is called. */
   abort(err: unknown): void;
 }
@@ -53,6 +55,27 @@ async function decideToolCall(exchange: Exchange, call: { id?: string | null; na
     throw err;
   }
 }
+
+/** A whole JSON body (handed over by `send`), inspected and masked in one pass (cheaper than the streaming masker). */
+function wholeJsonMasker(exchange: Exchange, decision: Decision): StreamMasker {
+  const { core } = exchange;
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  let found: FindingFact[] = [];
+  return {
+    findings: () => found,
+    write(chunk) { parts.push(chunk); size += chunk.length; return EMPTY; },
+    end() {
+      const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+      const inspection = inspectBody(core, body, 'json');
+      found = inspection.findings;
+      const spans = maskFor(decision, inspection.spans);
+      return spans.length ? core.stream.applyMasks(body, spans, { placeholder: core.opts.placeholder }) : body;
+    },
+  };
+}
+
+const EMPTY = new Uint8Array(0);
 
 /** A model provider's JSON response, buffered (capped) so its tool calls are decided before anything is released. */
 function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: number): StreamMasker {
@@ -145,21 +168,32 @@ export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink
   if (kind === 'none' || kind === 'binary') {
     await record({}); // not inspected: only masked bodies reach the audit log, an unscanned one is recorded without its body
     const out = onceSink(sink);
-    return { status: meta.status, headers, inspected: false, write: (c) => out.data(c), end: () => out.end(), abort: (e) => out.error(e as SluiceError) };
+    const end = (): void => out.end();
+    return { status: meta.status, headers, inspected: false, write: (c) => out.data(c), end, send: (b) => { out.data(b); end(); }, abort: (e) => out.error(e as SluiceError) };
   }
-  const masker = createMasker(exchange, kind, decision, meta.status, contentType);
+  // Created at the first byte: a whole body handed over by `send` may take the one-pass path instead.
+  let inner: StreamMasker | null = null;
+  const streaming = (): StreamMasker => (inner ??= createMasker(exchange, kind, decision, meta.status, contentType));
+  const masker: StreamMasker = { write: (c) => streaming().write(c), end: () => streaming().end(), findings: () => inner?.findings?.() ?? [] };
   const out = onceSink(recordingSink(exchange, kind, masker, record, sink));
   const encodings = parseEncodings(headers['content-encoding'], exchange.core.opts.limits.decode);
   const pipe = new MaskPipe(masker, out);
   const decoder = encodings.length
     ? createDecoder(encodings, exchange.core.opts.limits.decode, { data: (c) => pipe.write(c), end: () => pipe.end(), error: (e) => pipe.fail(e) })
     : null;
+  const write = decoder ? (c: Uint8Array): void => decoder.write(c) : (c: Uint8Array): void => pipe.write(c);
+  const end = decoder ? (): void => decoder.end() : (): void => pipe.end();
   return {
     status: meta.status,
     headers: reframe(headers, { decoded: encodings.length > 0 }),
     inspected: true,
-    write: decoder ? (c) => decoder.write(c) : (c) => pipe.write(c),
-    end: decoder ? () => decoder.end() : () => pipe.end(),
+    write,
+    end,
+    send(body) {
+      if (!inner && !decoder && kind === 'json' && !exchange.api) inner = wholeJsonMasker(exchange, decision);
+      write(body);
+      end();
+    },
     abort: (e) => pipe.fail(e),
   };
 }
