@@ -58,7 +58,7 @@ describe.skipIf(!available)('libhs binding', () => {
 
   it('scans into a caller buffer: returns the length, writes only when the results fit', () => {
     const hs = binding();
-    const db = hs.compile(['abc'], new Uint32Array(1), 'block', gaps(1));
+    const db = hs.compile(['abc'], new Uint32Array(1), 'block', gaps(1, 3)); // ends 3 and 8 stay apart
     const bytes = Buffer.from('abc--abc');
     const small = new Uint32Array(3).fill(7);
     expect(db.scanRangesInto(bytes, small)).toBe(6); // two ranges, 3 entries each: did not fit
