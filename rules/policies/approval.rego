@@ -4,10 +4,10 @@ package sluice
 approval_reasons contains msg if {
 	input.phase == "request"
 	input.llm != null
-	input.body.bytes > cfg.large_prompt_bytes
+	input.body.bytes > data.config.large_prompt_bytes
 	msg := concat("", [
 		"prompt of ", format_int(input.body.bytes, 10),
-		" bytes exceeds ", format_int(cfg.large_prompt_bytes, 10), " bytes",
+		" bytes exceeds ", format_int(data.config.large_prompt_bytes, 10), " bytes",
 	])
 }
 
@@ -24,8 +24,8 @@ approval_reasons contains msg if {
 
 approval_reasons contains msg if {
 	input.phase == "request"
-	input.http.method in cfg.destructive.http_methods
-	some prefix in cfg.destructive.http_path_prefixes
+	input.http.method in data.config.destructive.http_methods
+	some prefix in data.config.destructive.http_path_prefixes
 	startswith(input.http.path, prefix)
 	msg := concat("", ["destructive HTTP operation ", input.http.method, " ", input.http.path])
 }

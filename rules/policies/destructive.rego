@@ -18,13 +18,13 @@ normalized(text) := upper(text) if {
 destructive_patterns(text) := normal_patterns(normalized(text))
 
 normal_patterns(normal) := {pattern |
-	some pattern in cfg.destructive.text_patterns
+	some pattern in data.config.destructive.text_patterns
 	contains(normal, pattern)
 } | {"DELETE without WHERE" | sql_delete_without_where(normal)}
 
 # Checked per statement, so `DELETE FROM a WHERE …; DELETE FROM b` is still caught.
 sql_delete_without_where(normal) if {
-	cfg.destructive.sql_delete_without_where
+	data.config.destructive.sql_delete_without_where
 	contains(normal, "DELETE FROM")
 	some statement in split(normal, ";")
 	contains(statement, "DELETE FROM")

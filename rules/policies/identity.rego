@@ -2,7 +2,7 @@
 package sluice
 
 identity_required if {
-	some rule in cfg.identity_required
+	some rule in data.config.identity_required
 	wildcard_match(rule.adapter, input.adapter)
 	wildcard_match(rule.host, input.http.host)
 	startswith(input.http.path, rule.path_prefix)
