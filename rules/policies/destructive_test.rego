@@ -56,3 +56,18 @@ test_delete_without_where_after_normalising if {
 	sluice.destructive_patterns("delete\n  from users") == {"DELETE without WHERE"}
 	sluice.destructive_patterns("delete from users\twhere id = 1") == set()
 }
+
+# The general normalisation (split on whitespace, drop empty words, join): the fast path must agree with it.
+general_normalized(text) := concat(" ", [word |
+	some word in split(strings.replace_n({"\n": " ", "\t": " ", "\r": " "}, upper(text)), " ")
+	word != ""
+])
+
+test_normalized_agrees_with_the_general_form if {
+	every text in [
+		"", " ", "  ", "\t", "a", "drop table x", " drop table", "drop table ", "drop  table", "drop\ttable",
+		"a\r\nb", "ünïcode text", "x\u00a0y", "rm -rf /; echo", "DELETE FROM t WHERE a", " \n \t ",
+	] {
+		sluice.normalized(text) == general_normalized(text)
+	}
+}
