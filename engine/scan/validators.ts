@@ -40,9 +40,21 @@ const CARD_BRANDS: ReadonlyArray<{ prefix: RegExp; lengths: readonly number[] }>
  * @example luhn('4111 1111 1111 1111') // true
  */
 export function luhn(text: string): boolean {
-  const separators = new Set(text.replace(/[0-9]/g, ''));
-  if (separators.size > 1) return false;
-  const digits = text.replace(/[ -]/g, '');
+  // Cheap exits first (most candidates are arbitrary digit runs): separators, length, checksum.
+  let separator = -1;
+  let count = 0;
+  let sum = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      let d = c - 48;
+      if (count++ % 2 === 1) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+      sum += d;
+    } else if (separator === -1 || separator === c) separator = c;
+    else return false; // mixed separators
+  }
+  if (count < 13 || count > 19 || sum % 10 !== 0) return false;
+  const digits = separator === -1 ? text : text.replace(/[ -]/g, '');
   if (!/^[0-9]{13,19}$/.test(digits) || /^(\d)\1+$/.test(digits)) return false;
   if (!CARD_BRANDS.some((b) => b.prefix.test(digits) && b.lengths.includes(digits.length))) return false;
   return luhnChecksum(digits);
@@ -128,8 +140,23 @@ export function base62Checksum(body: string): string {
 export function phone(text: string): boolean {
   const digits = text.replace(/[^0-9]/g, '');
   if (digits.length < 7 || digits.length > 15 || /^(\d)\1+$/.test(digits)) return false;
-  const parsed = parsePhoneNumberFromString(text, text.trim().startsWith('+') ? undefined : 'US');
-  return parsed !== undefined && parsed.isValid();
+  return remembered(PHONE_RESULTS, text, () => {
+    const parsed = parsePhoneNumberFromString(text, text.trim().startsWith('+') ? undefined : 'US');
+    return parsed !== undefined && parsed.isValid();
+  });
+}
+
+/** Results of the costly validators (libphonenumber, tldts) by input: the same values recur in record lists. */
+const PHONE_RESULTS = new Map<string, boolean>();
+const HOST_RESULTS = new Map<string, boolean>();
+
+function remembered(cache: Map<string, boolean>, key: string, compute: () => boolean): boolean {
+  let result = cache.get(key);
+  if (result === undefined) {
+    if (cache.size >= 4096) cache.clear(); // bounded
+    cache.set(key, (result = compute()));
+  }
+  return result;
 }
 
 /**
@@ -152,8 +179,10 @@ export function emailTld(text: string): boolean {
   const at = text.lastIndexOf('@');
   if (at <= 0) return false;
   const host = text.slice(at + 1).toLowerCase();
-  const parsed = parseDomain(host, { allowPrivateDomains: false });
-  return parsed.isIcann === true && parsed.domain !== null && parsed.domainWithoutSuffix !== '';
+  return remembered(HOST_RESULTS, host, () => {
+    const parsed = parseDomain(host, { allowPrivateDomains: false });
+    return parsed.isIcann === true && parsed.domain !== null && parsed.domainWithoutSuffix !== '';
+  });
 }
 
 /**

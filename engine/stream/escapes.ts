@@ -99,10 +99,17 @@ export class DecodeArena {
   decode(buf: Uint8Array, start: number, end: number, rawBase: number): [number, number] {
     this.ensure(end - start);
     const first = this.length;
+    const src = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     let i = start;
     while (i < end) {
+      // Next backslash: a short byte loop, then memchr (Buffer#indexOf) for long plain runs.
       let j = i;
-      while (j < end && buf[j] !== 0x5c) j++;
+      const lim = i + 16 < end ? i + 16 : end;
+      while (j < lim && buf[j] !== 0x5c) j++;
+      if (j === lim && j < end) {
+        j = src.indexOf(0x5c, j);
+        if (j === -1 || j > end) j = end;
+      }
       if (j > i) {
         this.run(this.length, rawBase + i, -1);
         if (j - i < 64) {
@@ -111,7 +118,7 @@ export class DecodeArena {
           for (let k = i; k < j; k++) b[n++] = buf[k]!;
           this.length = n;
         } else {
-          this.bytes.set(buf.subarray(i, j), this.length);
+          src.copy(this.bytes, this.length, i, j);
           this.length += j - i;
         }
         i = j;

@@ -105,14 +105,22 @@ export function spansFromHits(scanner: Scanner, hits: readonly RawHit[], pointer
  * summarize(spans); // [{ detector: 'aws-access-key-id', category: 'secret', path: '/messages/0/content', count: 2 }]
  */
 export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
-  const byKey = new Map<string, FindingSummary>();
+  // Nested maps keyed by the pointer and detector strings themselves (V8 caches a string's hash), so no
+  // key string is built per span.
+  const byPointer = new Map<string, Map<string, FindingSummary>>();
+  const out: FindingSummary[] = [];
   for (const s of spans) {
-    const key = `${s.detector}\u0000${s.pointer}`;
-    const f = byKey.get(key);
+    let byDetector = byPointer.get(s.pointer);
+    if (!byDetector) byPointer.set(s.pointer, (byDetector = new Map()));
+    const f = byDetector.get(s.detector);
     if (f) f.count++;
-    else byKey.set(key, { detector: s.detector, category: s.category, path: s.pointer, count: 1 });
+    else {
+      const summary = { detector: s.detector, category: s.category, path: s.pointer, count: 1 };
+      byDetector.set(s.detector, summary);
+      out.push(summary);
+    }
   }
-  return [...byKey.values()];
+  return out;
 }
 
 /**
@@ -123,21 +131,27 @@ export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
  * const counter = new FindingCounter(); counter.add(spans); counter.values();
  */
 export class FindingCounter {
-  private readonly byKey = new Map<string, FindingSummary>();
+  private readonly byPointer = new Map<string, Map<string, FindingSummary>>();
+  private readonly order: FindingSummary[] = [];
 
   constructor(private readonly maxPaths = 10_000) {}
 
   add(spans: readonly MaskSpan[]): void {
     for (const s of spans) {
-      const key = `${s.detector}\u0000${s.pointer}`;
-      const f = this.byKey.get(key);
+      let byDetector = this.byPointer.get(s.pointer);
+      const f = byDetector?.get(s.detector);
       if (f) f.count++;
-      else if (this.byKey.size < this.maxPaths) this.byKey.set(key, { detector: s.detector, category: s.category, path: s.pointer, count: 1 });
+      else if (this.order.length < this.maxPaths) {
+        if (!byDetector) this.byPointer.set(s.pointer, (byDetector = new Map()));
+        const summary = { detector: s.detector, category: s.category, path: s.pointer, count: 1 };
+        byDetector.set(s.detector, summary);
+        this.order.push(summary);
+      }
     }
   }
 
   values(): FindingSummary[] {
-    return [...this.byKey.values()].map((f) => ({ ...f }));
+    return this.order.map((f) => ({ ...f }));
   }
 }
 
