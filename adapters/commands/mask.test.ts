@@ -1,3 +1,4 @@
+/** @module cli/mask.test — `sluice mask` and `sluice scan` on files, stdin and --out-dir, with exit codes. */
 import { describe, it, expect } from 'vitest';
 import { PassThrough, Readable } from 'node:stream';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';

@@ -1,3 +1,4 @@
+/** @module cli/policy-commands.test — `sluice build` and `sluice decide` as child processes: output, --help, exit codes 0/1/2. */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,4 @@
+/** @module policy/build.test — finding OPA, `opa build -t wasm` and the content-hash cache. */
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

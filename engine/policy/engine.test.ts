@@ -1,3 +1,4 @@
+/** @module policy/engine.test — decide(): evaluation, fail-closed decisions per failure kind, fail-open counting, setData. */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';

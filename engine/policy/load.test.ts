@@ -1,3 +1,4 @@
+/** @module policy/load.test — loading raw wasm and bundle tar.gz, and the ABI check. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';

@@ -1,3 +1,4 @@
+/** @module policy/reload.test — hot reload: atomic swap on success, the old policy keeps serving on failure. */
 import { copyFileSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

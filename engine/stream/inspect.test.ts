@@ -1,3 +1,4 @@
+/** @module stream/inspect.test — inspectJson findings, spans and facts; applyMasks byte-exactness. */
 import { describe, it, expect } from 'vitest';
 import { inspectJson } from './inspect.js';
 import { applyMasks, spansForPaths } from './rewriter.js';

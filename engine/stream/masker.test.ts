@@ -1,3 +1,4 @@
+/** @module stream/masker.test — the streaming JSON masker on JSONTestSuite, fuzz corpora and chunk boundaries. */
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

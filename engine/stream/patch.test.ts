@@ -1,3 +1,4 @@
+/** @module stream/patch.test — policy JSON Patch operations applied to bodies, coded errors. */
 import { describe, it, expect } from 'vitest';
 import { applyPatch } from './patch.js';
 

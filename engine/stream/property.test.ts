@@ -1,3 +1,4 @@
+/** @module stream/property.test — fast-check: any chunking gives the same output; planted secrets masked, shape kept. */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { JsonTokenizer, type JsonVisitor } from './tokenizer.js';

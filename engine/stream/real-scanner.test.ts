@@ -1,3 +1,4 @@
+/** @module stream/real-scanner.test — inspect and mask with the real JS and native scanners and built-in detectors. */
 import { describe, it, expect } from 'vitest';
 import { createScanner, scannerInfo } from '../scan/select.js';
 import { inspectJson } from './inspect.js';

@@ -1,3 +1,4 @@
+/** @module stream/sse-mask.test — provider-aware SSE masking: split secrets, tool-call holds, refusals. */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createSseMasker, type ToolCall } from './sse-mask.js';

@@ -1,3 +1,4 @@
+/** @module stream/sse.test — the WHATWG event-stream parser and writer. */
 import { describe, it, expect } from 'vitest';
 import { SseParser, writeSseEvent, type SseEvent } from './sse.js';
 

@@ -1,3 +1,4 @@
+/** @module stream/tokenizer.test — the tokenizer on JSONTestSuite at chunk sizes 1..64, limits and coded errors. */
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
