@@ -184,8 +184,8 @@ export function inspectJson(body: Uint8Array, opts: InspectOptions): Inspection 
 /** Path tables reused by synchronous one-shot inspections (JS is single-threaded; never re-entered). */
 const SHARED_PATHS = new PathRecorder();
 
-/** Spans of hits, each pointer built once per distinct string value. */
-function spansFromRecorded(scanner: Scanner, hits: readonly RawHit[], paths: PathRecorder): MaskSpan[] {
+/** Spans of hits (sorted by start), each pointer built once per distinct string value. */
+export function spansFromRecorded(scanner: Scanner, hits: readonly RawHit[], paths: PathRecorder): MaskSpan[] {
   const spans: MaskSpan[] = new Array(hits.length);
   let lastOrdinal = -1;
   let pointer = '';

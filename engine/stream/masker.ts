@@ -3,7 +3,8 @@ import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
 import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor } from './tokenizer.js';
 import { FieldClaims, SegmentBatch } from './detect.js';
-import { FindingCounter, PointerVisitor, hitOrdinals, spansFromHits } from './inspect.js';
+import { FindingCounter, spansFromRecorded } from './inspect.js';
+import { PathRecorder } from './path-record.js';
 import { applyMasks } from './rewriter.js';
 import type { FindingSummary, MaskSpan, Placeholder } from './types.js';
 
@@ -39,10 +40,14 @@ class ValueCollector implements JsonVisitor {
   /** start, end, ordinal, escaped(0/1), claimRule(-1 none) per value. */
   values: number[] = [];
 
-  constructor(private readonly fields: FieldClaims) {}
+  constructor(
+    private readonly fields: FieldClaims,
+    readonly paths: PathRecorder,
+  ) {}
 
   string(start: number, end: number, isKey: boolean, escaped: boolean): void {
-    if (isKey) return;
+    if (isKey) return this.paths.key(this.tok.currentDepth, start, end, escaped, this.tok);
+    this.paths.value(this.tok, this.ordinal);
     let claim = -1;
     if (this.fields.enabled && this.tok.inObject) {
       const rules = this.fields.rulesFor(this.tok);
@@ -51,7 +56,9 @@ class ValueCollector implements JsonVisitor {
     this.values.push(start, end, this.ordinal++, escaped ? 1 : 0, claim);
   }
   primitive(): void {}
-  open(): void {}
+  open(): void {
+    this.paths.open(this.tok);
+  }
   close(): void {}
 }
 
@@ -73,10 +80,10 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
   }
   const limits = resolveLimits(opts.limits);
   const scanner = opts.scanner;
-  const collector = new ValueCollector(FieldClaims.for(scanner));
+  const paths = new PathRecorder();
+  const collector = new ValueCollector(FieldClaims.for(scanner), paths);
   const tok = new JsonTokenizer(collector, limits);
   collector.tok = tok;
-  const pointerPass = new JsonTokenizer({ string() {}, primitive() {}, open() {}, close() {} }, limits);
   const batch = new SegmentBatch(scanner);
   const found = new FindingCounter(); // bounded by distinct (detector, pointer) pairs
   let held: Uint8Array[] = [];
@@ -90,7 +97,7 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
     const chunkStart = tok.offset;
     try {
       if (!final) {
-        tok.copyStateTo(pointerPass);
+        paths.resetChunk(chunk, chunkStart, firstOrdinal, tok); // pointers of this chunk's hits, no second pass
         collector.values.length = 0;
         tok.write(chunk);
       } else tok.end();
@@ -120,12 +127,7 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
     let spans: MaskSpan[] = [];
     const hits = batch.size > 0 ? batch.scan(window) : [];
     if (hits.length > 0) {
-      const pv = new PointerVisitor(hitOrdinals(hits));
-      pv.ordinal = firstOrdinal;
-      pv.tok = pointerPass;
-      pointerPass.setVisitor(pv);
-      pointerPass.write(chunk);
-      spans = spansFromHits(scanner, hits, pv.pointers);
+      spans = spansFromRecorded(scanner, hits, paths);
       found.add(spans);
       if (opts.shouldMask) spans = spans.filter((s) => opts.shouldMask!(s.detector, s.pointer));
     }

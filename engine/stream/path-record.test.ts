@@ -3,6 +3,9 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { JsonTokenizer, type JsonVisitor } from './tokenizer.js';
 import { PathRecorder } from './path-record.js';
+import { createJsonMasker } from './masker.js';
+import { inspectJson } from './inspect.js';
+import { testScanner } from './scanner.test-helpers.js';
 
 function both(text: string): { recorded: string[]; expected: string[] } {
   const body = Buffer.from(text);
@@ -48,5 +51,21 @@ describe('PathRecorder', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('gives the streaming masker the same pointers as inspectJson at every chunk size', () => {
+    const aws = 'AKIAIOSFODNN7EXAMPLE';
+    const body = Buffer.from(
+      `{"a\\u0062c":[{"k~/y":"${aws}"},[["x ${aws}"]]],"long key name here":{"n":[1,"${aws}",{"de\\"ep":"${aws} ${aws}"}]},"t":"${aws}"}`,
+    );
+    const scanner = testScanner();
+    const expected = inspectJson(body, { scanner }).findings;
+    expect(expected.map((f) => f.path)).toEqual(['/abc/0/k~0~1y', '/abc/1/0/0', '/long key name here/n/1', '/long key name here/n/2/de"ep', '/t']);
+    for (let size = 1; size <= body.length; size++) {
+      const m = createJsonMasker({ scanner });
+      for (let at = 0; at < body.length; at += size) m.write(body.subarray(at, at + size));
+      m.end();
+      expect(m.findings(), `chunk size ${size}`).toEqual(expected);
+    }
   });
 });

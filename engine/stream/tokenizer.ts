@@ -303,6 +303,17 @@ export class JsonTokenizer {
     return this.keyEscaped[d] === 1 ? (JSON.parse(`"${text}"`) as string) : text;
   }
 
+  /** True while a key string is being read (its bytes so far are not a complete key). */
+  get inKey(): boolean {
+    const s = this.state;
+    return (s === S_STRING || s === S_ESC || (s >= S_U1 && s <= S_U4)) && this.strIsKey;
+  }
+
+  /** Path segment at depth `d` (1..currentDepth): the key as a string, or the array index. */
+  pathSegment(d: number): string | number {
+    return this.kinds[d] === KIND_ARRAY ? this.indexes[d]! : this.keyAt(d);
+  }
+
   /** Path segments of the current value (keys as strings, indexes as numbers). */
   pathSegments(): Array<string | number> {
     const out: Array<string | number> = [];
