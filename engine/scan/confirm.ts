@@ -17,6 +17,9 @@ export interface CompiledRule {
   readonly contextWindow: number;
   /** Lowercase keywords; every match contains one (the JS engine's prefilter relies on it). */
   readonly keywords: readonly string[];
+  /** See DetectorDefinition.anchor (latin1 text of its UTF-8 bytes), or null. */
+  readonly anchor: string | null;
+  readonly anchorMaxBefore: number;
 }
 
 /** latin1-decoded bytes [base, base + text.length) of the scanned data (1 char = 1 byte). */
@@ -46,6 +49,7 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
     if (err instanceof SluiceError) throw new SluiceError(err.code, `${def.id}: ${err.message}`, { details: { detector: def.id } });
     throw new SluiceError('SLUICE_ERR_DETECTOR_COMPILE', `${def.id}: ${(err as Error).message}`, { details: { detector: def.id }, cause: err });
   }
+  if (def.anchor && def.caseless && /[A-Za-z]/.test(def.anchor.text)) throw invalid(def, 'a caseless detector cannot have a letter anchor');
   const probe = new RegExp(`${source}|`).exec('')!;
   if (new RegExp(source).test('')) throw invalid(def, 'the pattern can match an empty string');
   const group = def.secretGroup;
@@ -66,6 +70,8 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
     contextWords: (def.context?.words ?? []).map((w) => w.toLowerCase()),
     contextWindow: def.context ? Math.max(0, def.context.window) : 0,
     keywords: [...new Set(def.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))],
+    anchor: def.anchor ? Buffer.from(def.anchor.text, 'utf8').toString('latin1') : null,
+    anchorMaxBefore: def.anchor?.maxBefore ?? 0,
   };
 }
 
@@ -106,7 +112,16 @@ export function confirmRange(
   const regex = rule.regex;
   let next = from; // where the global scan stands: the end of the last consumed match
   regex.lastIndex = Math.max(0, from - sliceStart);
-  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+  const anchor = rule.anchor;
+  for (;;) {
+    if (anchor !== null) {
+      // No match starts more than maxBefore before the next anchor: skip to there (exact, see `anchor`).
+      const at = text.indexOf(anchor, regex.lastIndex);
+      if (at === -1) break;
+      if (at - rule.anchorMaxBefore > regex.lastIndex) regex.lastIndex = at - rule.anchorMaxBefore;
+    }
+    const m = regex.exec(text);
+    if (m === null) break;
     const start = sliceStart + m.index;
     const end = start + m[0].length;
     if (stopAt !== undefined && start + rule.maxLength >= stopAt) return start;

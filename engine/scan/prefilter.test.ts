@@ -1,4 +1,4 @@
-/** @module scan/prefilter.test — detectors with a libhs `prefilter` find exactly what their full pattern finds. */
+/** @module scan/prefilter.test — detector `prefilter` (libhs) and `anchor` (confirm) hints change no result, only speed. */
 import { describe, it, expect } from 'vitest';
 import { builtinDetectors } from '../../rules/detectors/registry.js';
 import { generateCorpus } from '../../rules/detectors/corpus/generate.js';
@@ -48,4 +48,29 @@ describe.skipIf(!nativeAvailable)('prefilters (native engine)', () => {
     const scanner = createScanner({ engine: 'native', detectors: [{ ...def, prefilter: '_[a-z]{8}' }] });
     expect(scanner.scan(Buffer.from('id tkt_abcdefgh.')).map((m) => [m.start, m.end])).toEqual([[3, 15]]);
   });
+});
+
+describe('anchors (both engines)', () => {
+  const detectors = builtinDetectors();
+  const withoutAnchors: DetectorDefinition[] = detectors.map(({ anchor: _ignored, ...rest }) => rest);
+  const docs = generateCorpus(detectors, { seed: 123, perDetector: 4, negatives: 100 });
+  // Long runs of local-part characters before and between addresses stress the skip.
+  const dense = Buffer.from(`${'a.b-c_d'.repeat(40)}@x ${'q'.repeat(90)} jane.doe@example.com, mailto:${'z'.repeat(64)}@corp.example.de x@y.io`);
+  for (const engine of nativeAvailable ? (['js', 'native'] as const) : (['js'] as const)) {
+    it(`give the same matches with and without anchors (${engine})`, () => {
+      const fast = createScanner({ engine, detectors });
+      const exact = createScanner({ engine, detectors: withoutAnchors });
+      expect(detectors.some((d) => d.anchor)).toBe(true);
+      const emails = strip(fast.scan(dense)).filter((m) => m.startsWith('email@'));
+      expect(emails.length).toBeGreaterThanOrEqual(2);
+      expect(emails).toEqual(strip(exact.scan(dense)).filter((m) => m.startsWith('email@')));
+      for (const doc of docs) expect(strip(fast.scan(Buffer.from(doc.body)))).toEqual(strip(exact.scan(Buffer.from(doc.body))));
+      const all = Buffer.from(docs.map((d) => d.body).join('\n'));
+      const stream = fast.openStream();
+      const streamed: Match[] = [];
+      for (let at = 0; at < all.length; at += 333) streamed.push(...stream.write(all.subarray(at, at + 333)));
+      streamed.push(...stream.end());
+      expect(strip(streamed).sort()).toEqual(strip(exact.scan(all)).sort());
+    });
+  }
 });

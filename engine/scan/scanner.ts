@@ -32,6 +32,11 @@ export interface DetectorDefinition {
    * prefiltered detectors in a database of their own; the confirm step still runs `pattern`.
    */
   prefilter?: string;
+  /**
+   * Optional confirm hint: every match contains `text` at most `maxBefore` bytes after its start (e.g. the `@` of
+   * an e-mail address). The confirm step then skips stretches that cannot hold a match start (exact results).
+   */
+  anchor?: { text: string; maxBefore: number };
   /** Lowercase literals; the JS engine's prefilter and context hints. */
   keywords: string[];
   /** Longest match in bytes: the confirm window and the stream overlap. */

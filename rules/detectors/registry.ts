@@ -41,6 +41,18 @@ function forbiddenConstruct(pattern: string): string | undefined {
 function checkSemantics(def: DetectorDefinition, source: string): void {
   const construct = forbiddenConstruct(def.pattern);
   if (construct) throw invalid(source, 'pattern', `${construct} is not allowed`, def.id);
+  if (def.anchor !== undefined) {
+    // Every example match must hold the anchor within maxBefore bytes of its start.
+    const global = new RegExp(def.pattern, def.caseless ? 'gi' : 'g');
+    for (const example of def.examples.match) {
+      for (const m of example.matchAll(global)) {
+        const at = m[0].indexOf(def.anchor.text);
+        if (at < 0 || Buffer.byteLength(m[0].slice(0, at)) > def.anchor.maxBefore) {
+          throw invalid(source, 'anchor', `example match "${m[0]}" has no "${def.anchor.text}" within ${def.anchor.maxBefore} bytes of its start`, def.id);
+        }
+      }
+    }
+  }
   if (def.prefilter !== undefined) {
     const inPrefilter = forbiddenConstruct(def.prefilter);
     if (inPrefilter) throw invalid(source, 'prefilter', `${inPrefilter} is not allowed`, def.id);

@@ -37,6 +37,13 @@ export const detectorSchema: JSONSchemaType<DetectorDefinition> = {
     pattern: { type: 'string', minLength: 4, maxLength: 2000 },
     caseless: { type: 'boolean', nullable: true },
     prefilter: { type: 'string', minLength: 2, maxLength: 2000, nullable: true },
+    anchor: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: false,
+      required: ['text', 'maxBefore'],
+      properties: { text: { type: 'string', minLength: 1, maxLength: 16 }, maxBefore: { type: 'integer', minimum: 0, maximum: 16384 } },
+    },
     keywords: {
       type: 'array',
       maxItems: 32,
