@@ -112,7 +112,8 @@ export class DecodeArena {
       }
       if (j > i) {
         this.run(this.length, rawBase + i, -1);
-        if (j - i < 64) {
+        if (j - i < 32) {
+          // Short runs: a byte loop beats Buffer#copy's per-call overhead.
           const b = this.bytes;
           let n = this.length;
           for (let k = i; k < j; k++) b[n++] = buf[k]!;
