@@ -137,4 +137,21 @@ describe('tokenizer events and pointers', () => {
     t.write(Buffer.from(',"k2'));
     expect(t.openValueStringStart).toBe(-1);
   });
+
+  it('hands its stacks to the next tokenizer after end, and reads as empty afterwards', () => {
+    const pointers = (text: string, after?: (t: JsonTokenizer) => void): string[] => {
+      const out: string[] = [];
+      const t: JsonTokenizer = new JsonTokenizer({ string: (_s, _e, isKey) => { if (!isKey) out.push(t.pointer()); }, primitive() {}, open() {}, close() {} });
+      t.write(Buffer.from(text));
+      t.end();
+      after?.(t);
+      return out;
+    };
+    const ended: JsonTokenizer[] = [];
+    expect(pointers('{"aaaa":{"bbbb":["x"]}}', (t) => ended.push(t))).toEqual(['/aaaa/bbbb/0']);
+    expect(pointers('{"c":{"d":"y"},"e":"z"}')).toEqual(['/c/d', '/e']);
+    expect([ended[0]!.key(), ended[0]!.pointer(), ended[0]!.keyBytes().length]).toEqual(['', '', 0]);
+    expect(() => ended[0]!.write(Buffer.from('1'))).toThrow();
+  });
 });
+

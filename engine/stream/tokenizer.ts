@@ -167,7 +167,7 @@ export class JsonTokenizer {
   private kinds: Uint8Array;
   private indexes: Int32Array;
   /** Key arena: keys of the current path, raw bytes, stacked by depth. */
-  private keyArena: Buffer = Buffer.allocUnsafe(64);
+  private keyArena: Buffer;
   private keyBegin: Int32Array;
   private keyEnd: Int32Array;
   private keyEscaped: Uint8Array;
@@ -188,11 +188,34 @@ export class JsonTokenizer {
   ) {
     this.limits = resolveLimits(limits);
     const n = Math.min(this.limits.maxDepth + 2, 16); // grown on demand (cheap construction for small bodies)
-    this.kinds = new Uint8Array(n);
-    this.indexes = new Int32Array(n);
-    this.keyBegin = new Int32Array(n);
-    this.keyEnd = new Int32Array(n);
-    this.keyEscaped = new Uint8Array(n);
+    // Stacks of a tokenizer that ended are reused (small bodies: construction is a visible share of the cost).
+    const spare = SPARE_STACKS.length > 0 && SPARE_STACKS[SPARE_STACKS.length - 1]!.kinds.length >= n ? SPARE_STACKS.pop()! : null;
+    this.kinds = spare?.kinds ?? new Uint8Array(n);
+    this.indexes = spare?.indexes ?? new Int32Array(n);
+    this.keyBegin = spare?.keyBegin ?? new Int32Array(n);
+    this.keyEnd = spare?.keyEnd ?? new Int32Array(n);
+    this.keyEscaped = spare?.keyEscaped ?? new Uint8Array(n);
+    this.keyArena = spare?.keyArena ?? Buffer.allocUnsafe(64);
+    if (spare) {
+      this.kinds[0] = 0;
+      this.indexes[0] = 0;
+      this.keyBegin[0] = 0;
+      this.keyEnd[0] = 0;
+      this.keyEscaped[0] = 0;
+    }
+  }
+
+  /** After a successful end: hand the stacks to the next tokenizer; this one keeps empty ones. */
+  private releaseStacks(): void {
+    if (SPARE_STACKS.length < 4 && this.kinds.length <= 64 && this.keyArena.length <= 4096) {
+      SPARE_STACKS.push({ kinds: this.kinds, indexes: this.indexes, keyBegin: this.keyBegin, keyEnd: this.keyEnd, keyEscaped: this.keyEscaped, keyArena: this.keyArena });
+    }
+    this.kinds = EMPTY_STACKS.kinds;
+    this.indexes = EMPTY_STACKS.indexes;
+    this.keyBegin = EMPTY_STACKS.keyBegin;
+    this.keyEnd = EMPTY_STACKS.keyEnd;
+    this.keyEscaped = EMPTY_STACKS.keyEscaped;
+    this.keyArena = EMPTY_STACKS.keyArena;
   }
 
   /** Replace the visitor (e.g. on a tokenizer that re-reads a chunk after `copyStateTo`). */
@@ -685,8 +708,27 @@ export class JsonTokenizer {
       this.syntax(-1, this.base);
     }
     this.state = S_DONE;
+    this.releaseStacks(); // depth is 0: nothing reads them any more
   }
 }
+
+/** Path stacks of a tokenizer (see JsonTokenizer). */
+interface Stacks {
+  kinds: Uint8Array;
+  indexes: Int32Array;
+  keyBegin: Int32Array;
+  keyEnd: Int32Array;
+  keyEscaped: Uint8Array;
+  keyArena: Buffer;
+}
+
+/** Stacks released by ended tokenizers (JS is single-threaded: a tokenizer never shares them). */
+const SPARE_STACKS: Stacks[] = [];
+/** What an ended tokenizer holds instead: depth-1 stacks, so late reads of key/pointer stay empty. */
+const EMPTY_STACKS: Stacks = {
+  kinds: new Uint8Array(1), indexes: new Int32Array(1), keyBegin: new Int32Array(1), keyEnd: new Int32Array(1),
+  keyEscaped: new Uint8Array(1), keyArena: Buffer.alloc(0),
+};
 
 /** A visitor that ignores everything (tokenize-only validation). */
 export const NOOP_VISITOR: JsonVisitor = {
