@@ -23,8 +23,9 @@ async function bestOf(suite: string, cases: Record<string, () => unknown>, repea
 }
 
 /**
- * Decisions per second of the built-in policy: the compact clean request (~500 B) and a rotation of four
- * realistic inputs (PII response, destructive tool call, HTTP DELETE). Baseline: opa-wasm `evaluate(object)`
+ * Decisions per second of the built-in policy: the compact clean request (~500 B), a rotation of four
+ * realistic inputs (PII response, destructive tool call, HTTP DELETE), and HTTP DELETEs whose held decision
+ * quotes a new path each call (no result recurs, so decide() parses and validates every one). Baseline: opa-wasm `evaluate(object)`
  * on an instance of the same wasm with the same data, as most Node services call OPA today. Every row is a
  * full evaluation (no decision cache keyed on the input). `DECISION_BENCH_REPEATS` (default 2) multiplies
  * the interleaved rounds; the machine's load average is noted on the baseline row.
@@ -49,6 +50,11 @@ export async function run(): Promise<BenchResult[]> {
   }
   const compact = example('clean-request');
   const mixed = ['clean-request', 'pii-response', 'drop-table-tool-call', 'http-delete'].map(example);
+  // Every decision's reason quotes its own path, so no result recurs: the worst case for decide's result cache.
+  const deletes = Array.from({ length: 4096 }, (_, k) => {
+    const input = example('http-delete');
+    return { ...input, http: { ...input.http, path: `/api/orders/${1000 + k}` } };
+  });
   const compactBytes = Buffer.byteLength(JSON.stringify(compact));
   const repeats = Math.max(1, Number(process.env.DECISION_BENCH_REPEATS ?? 2));
   let i = 0;
@@ -56,6 +62,7 @@ export async function run(): Promise<BenchResult[]> {
   const suites: [string, () => PolicyInput][] = [
     [`compact input (${compactBytes} B)`, () => compact],
     ['4 rotating inputs', () => mixed[i++ & 3]!],
+    ['HTTP DELETE, a new path each call', () => deletes[i++ & 4095]!],
   ];
   for (const [label, next] of suites) {
     const load = loadavg()[0]!.toFixed(1);

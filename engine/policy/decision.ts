@@ -3,11 +3,13 @@ import { isSluiceError, SluiceError } from '../errors.js';
 import { schemaErrorText, validateDecision } from './schema.js';
 import type { Decision } from './types.js';
 
-/** Results longer than this (bytes) are validated every time instead of cached. */
-const MAX_CACHED_BYTES = 4096;
-const MAX_CACHED_ENTRIES = 512;
-
-function deepFreeze<T>(value: T): T {
+/**
+ * Freeze a parsed value and everything in it (decisions shared between calls).
+ *
+ * @example
+ * Object.isFrozen(deepFreeze({ mask: { detectors: ['*'] } }).mask); // true
+ */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
     for (const child of Object.values(value)) deepFreeze(child);
     Object.freeze(value);
@@ -16,8 +18,9 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Parse and validate one result set text (`[{"result": …}]`). Throws SLUICE_ERR_POLICY_UNDEFINED
- * (no result), SLUICE_ERR_DECISION_INVALID (schema) or SLUICE_ERR_POLICY_EVAL (unreadable).
+ * Parse and validate one result set text (`[{"result": …}]`) into a fresh, unfrozen decision. Throws
+ * SLUICE_ERR_POLICY_UNDEFINED (no result), SLUICE_ERR_DECISION_INVALID (schema) or SLUICE_ERR_POLICY_EVAL
+ * (unreadable).
  *
  * @example
  * parseDecision('[{"result":{"allow":true,"reasons":[],…}}]').allow; // true
@@ -35,62 +38,7 @@ export function parseDecision(resultText: string): Decision {
   if (result === undefined) throw new SluiceError('SLUICE_ERR_POLICY_UNDEFINED', 'the entrypoint is undefined for this input');
   if (!validateDecision(result)) throw new SluiceError('SLUICE_ERR_DECISION_INVALID', schemaErrorText(validateDecision));
   if (result.approval && result.approval.kind === undefined) (result.approval as { kind: string }).kind = 'once';
-  return deepFreeze(result);
-}
-
-interface CachedDecision {
-  bytes: Buffer;
-  decision: Decision;
-}
-
-/**
- * Reads result sets into decisions, remembering the few distinct results a policy produces so the common
- * case skips decoding, JSON.parse and validation: a result is matched by its bytes in place (grouped by
- * length), then by text. At most 512 results of up to 4 KiB are kept. Returned decisions are frozen.
- *
- * @example
- * const reader = new DecisionReader();
- * reader.read(resultText) === reader.read(resultText); // true
- */
-export class DecisionReader {
-  private readonly byLength = new Map<number, CachedDecision[]>();
-  private entries = 0;
-
-  /** The decision of the result set JSON held in `memory[start, end)` (end < start: no terminator found). */
-  readAt(memory: Buffer, start: number, end: number): Decision {
-    const length = end - start;
-    const candidates = this.byLength.get(length);
-    if (candidates !== undefined) {
-      for (const candidate of candidates) {
-        if (memory.compare(candidate.bytes, 0, length, start, end) === 0) return candidate.decision;
-      }
-    }
-    const decision = parseDecision(length < 0 ? '' : memory.toString('utf8', start, end));
-    if (length >= 0 && length <= MAX_CACHED_BYTES) this.remember(Buffer.from(memory.subarray(start, end)), decision);
-    return decision;
-  }
-
-  /** The decision of a result set text. */
-  read(resultText: string): Decision {
-    const bytes = Buffer.from(resultText, 'utf8');
-    return this.readAt(bytes, 0, bytes.length);
-  }
-
-  private remember(bytes: Buffer, decision: Decision): void {
-    if (this.entries >= MAX_CACHED_ENTRIES) {
-      this.byLength.clear();
-      this.entries = 0;
-    }
-    const sameLength = this.byLength.get(bytes.length);
-    if (sameLength === undefined) this.byLength.set(bytes.length, [{ bytes, decision }]);
-    else sameLength.push({ bytes, decision });
-    this.entries++;
-  }
-
-  /** How many distinct results are remembered (bounded). */
-  get size(): number {
-    return this.entries;
-  }
+  return result;
 }
 
 /**

@@ -1,7 +1,8 @@
 /** @module policy/engine — PolicyEngine: one reused wasm instance, decide() never throws, atomic reload. */
 import { isSluiceError, SluiceError } from '../errors.js';
 import { DEFAULT_ENTRYPOINT, type BuildOptions } from './build.js';
-import { DecisionReader, failureDecision, toPolicyError } from './decision.js';
+import { failureDecision, toPolicyError } from './decision.js';
+import { DecisionReader } from './decision-reader.js';
 import type { PolicyMemory } from './evaluate.js';
 import { prepareRuntime, type PolicyRuntime } from './runtime.js';
 import { schemaErrorText, validatePolicyInput } from './schema.js';
