@@ -86,10 +86,14 @@ describe('DecisionReader', () => {
       ['[]', 'SLUICE_ERR_POLICY_UNDEFINED'],
       ['[{"res', 'SLUICE_ERR_POLICY_EVAL'],
       ['', 'SLUICE_ERR_POLICY_EVAL'],
+      [`[${result('a').slice(1, -1)},${result('b').slice(1, -1)}]`, 'SLUICE_ERR_DECISION_INVALID'],
+      ['[{"result":null}]', 'SLUICE_ERR_DECISION_INVALID'],
+      ['[{"result":{"allow":true},"x":1}]', 'SLUICE_ERR_DECISION_INVALID'],
+      ['{"result":1}', 'SLUICE_ERR_POLICY_EVAL'],
     ];
     for (const [text, code] of cases) {
       for (let attempt = 0; attempt < 3; attempt++) {
-        expect(() => reader.read(text)).toThrow(expect.objectContaining({ code }));
+        expect(() => reader.read(text), text).toThrow(expect.objectContaining({ code }));
       }
     }
     expect(reader.size).toBe(0);

@@ -17,15 +17,24 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
+const SINGLE_PREFIX = '[{"result":';
+const SINGLE_SUFFIX = '}]';
+
 /**
- * Parse and validate one result set text (`[{"result": …}]`) into a fresh, unfrozen decision. Throws
- * SLUICE_ERR_POLICY_UNDEFINED (no result), SLUICE_ERR_DECISION_INVALID (schema) or SLUICE_ERR_POLICY_EVAL
- * (unreadable).
- *
- * @example
- * parseDecision('[{"result":{"allow":true,"reasons":[],…}}]').allow; // true
+ * The value of a one-result set as OPA dumps it (`[{"result":X}]`), parsing only X; undefined for any other
+ * text. Several results (`[{"result":A},{"result":B}]`) leave `A},{"result":B`, which never parses.
  */
-export function parseDecision(resultText: string): Decision {
+function singleResult(resultText: string): unknown {
+  if (!resultText.startsWith(SINGLE_PREFIX) || !resultText.endsWith(SINGLE_SUFFIX)) return undefined;
+  try {
+    return JSON.parse(resultText.slice(SINGLE_PREFIX.length, -SINGLE_SUFFIX.length)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value of a result set in general: throws the coded error of anything but exactly one result. */
+function resultOfSet(resultText: string): unknown {
   let resultSet: unknown;
   try {
     resultSet = JSON.parse(resultText);
@@ -36,6 +45,19 @@ export function parseDecision(resultText: string): Decision {
   if (resultSet.length > 1) throw new SluiceError('SLUICE_ERR_DECISION_INVALID', 'the policy returned several results');
   const result: unknown = (resultSet[0] as { result?: unknown } | undefined)?.result;
   if (result === undefined) throw new SluiceError('SLUICE_ERR_POLICY_UNDEFINED', 'the entrypoint is undefined for this input');
+  return result;
+}
+
+/**
+ * Parse and validate one result set text (`[{"result": …}]`) into a fresh, unfrozen decision. Throws
+ * SLUICE_ERR_POLICY_UNDEFINED (no result), SLUICE_ERR_DECISION_INVALID (schema) or SLUICE_ERR_POLICY_EVAL
+ * (unreadable).
+ *
+ * @example
+ * parseDecision('[{"result":{"allow":true,"reasons":[],…}}]').allow; // true
+ */
+export function parseDecision(resultText: string): Decision {
+  const result = singleResult(resultText) ?? resultOfSet(resultText);
   if (!validateDecision(result)) throw new SluiceError('SLUICE_ERR_DECISION_INVALID', schemaErrorText(validateDecision));
   if (result.approval && result.approval.kind === undefined) (result.approval as { kind: string }).kind = 'once';
   return result;
