@@ -8,8 +8,10 @@ import { runValidator } from './validators.js';
 export interface CompiledRule {
   readonly index: number;
   readonly def: DetectorDefinition;
-  /** Global RegExp over latin1 text (`d` flag only when a secret group must be located). */
+  /** Global RegExp over latin1 text (`d` flag only when a secret group must be located and does not end the pattern). */
   readonly regex: RegExp;
+  /** The secret group is the pattern's last element: it ends where the match ends (no `d` flag needed). */
+  readonly groupAtEnd: boolean;
   readonly maxLength: number;
   readonly before: RegExp | null;
   readonly after: RegExp | null;
@@ -42,9 +44,11 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
   if (!Number.isInteger(def.maxLength) || def.maxLength < 1 || def.maxLength > 65536) throw invalid(def, 'maxLength must be 1..65536');
   let source: string;
   let regex: RegExp;
+  let groupAtEnd = false;
   try {
     source = toJsSource(def.pattern);
-    regex = new RegExp(source, `g${def.caseless ? 'i' : ''}${def.secretGroup === undefined ? '' : 'd'}`);
+    groupAtEnd = def.secretGroup !== undefined && lastGroupIs(source, def.secretGroup);
+    regex = new RegExp(source, `g${def.caseless ? 'i' : ''}${def.secretGroup === undefined || groupAtEnd ? '' : 'd'}`);
   } catch (err) {
     if (err instanceof SluiceError) throw new SluiceError(err.code, `${def.id}: ${err.message}`, { details: { detector: def.id } });
     throw new SluiceError('SLUICE_ERR_DETECTOR_COMPILE', `${def.id}: ${(err as Error).message}`, { details: { detector: def.id }, cause: err });
@@ -64,7 +68,7 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
     }
   };
   return {
-    index, def, regex, maxLength: def.maxLength,
+    index, def, regex, groupAtEnd, maxLength: def.maxLength,
     before: charClass(def.boundary?.before),
     after: charClass(def.boundary?.after),
     contextWords: (def.context?.words ?? []).map((w) => w.toLowerCase()),
@@ -73,6 +77,37 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
     anchor: def.anchor ? Buffer.from(def.anchor.text, 'utf8').toString('latin1') : null,
     anchorMaxBefore: def.anchor?.maxBefore ?? 0,
   };
+}
+
+/**
+ * True when capture group `group` (index or name) is the last element of JS regex `source`: the source ends with
+ * the `)` that closes it, so wherever the group takes part in a match it ends at the match's end.
+ */
+export function lastGroupIs(source: string, group: number | string): boolean {
+  const opens: Array<{ capture: number; name: string | null }> = [];
+  let captures = 0;
+  let inClass = false;
+  let last: { capture: number; name: string | null } | null = null;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    last = null;
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (ch === ']') inClass = false;
+      continue;
+    }
+    if (ch === '[') inClass = true;
+    else if (ch === '(') {
+      const named = /^\?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(source.slice(i + 1));
+      const capturing = source[i + 1] !== '?' || named !== null;
+      opens.push({ capture: capturing ? ++captures : 0, name: named ? named[1]! : null });
+    } else if (ch === ')') last = opens.pop() ?? null;
+  }
+  if (!last || last.capture === 0) return false;
+  return typeof group === 'number' ? last.capture === group : last.name === group;
 }
 
 /** Shannon entropy in bits per character. */
@@ -148,7 +183,10 @@ function postCheck(
   const def = rule.def;
   let spanStart = start;
   let spanEnd = end;
-  if (def.secretGroup !== undefined && m.indices) {
+  if (def.secretGroup !== undefined && rule.groupAtEnd) {
+    const group = typeof def.secretGroup === 'number' ? m[def.secretGroup] : m.groups?.[def.secretGroup];
+    if (group) spanStart = end - group.length; // the group ends the pattern, so it ends where the match ends
+  } else if (def.secretGroup !== undefined && m.indices) {
     const span = typeof def.secretGroup === 'number' ? m.indices[def.secretGroup] : m.indices.groups?.[def.secretGroup];
     if (span && span[1] > span[0]) [spanStart, spanEnd] = [sliceStart + span[0], sliceStart + span[1]];
   }
