@@ -129,9 +129,10 @@ export class PathRecorder {
         tokens.push(escapePointerToken(text));
       }
     }
-    let out = '';
-    for (let i = tokens.length - 1; i >= 0; i--) out += '/' + tokens[i];
-    return out;
+    if (tokens.length === 0) return '';
+    // join gives a flat string (concatenation would give a rope that every Map lookup flattens again).
+    tokens.push('');
+    return tokens.reverse().join('/');
   }
 
   private step(tok: JsonTokenizer, depth: number): number {
