@@ -105,18 +105,18 @@ export function spansFromHits(scanner: Scanner, hits: readonly RawHit[], pointer
  * summarize(spans); // [{ detector: 'aws-access-key-id', category: 'secret', path: '/messages/0/content', count: 2 }]
  */
 export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
-  // Nested maps keyed by the pointer and detector strings themselves (V8 caches a string's hash), so no
-  // key string is built per span.
-  const byPointer = new Map<string, Map<string, FindingSummary>>();
+  // Keyed by the pointer string itself (V8 caches a string's hash; no key string per span); the few
+  // detectors of one pointer are a short array.
+  const byPointer = new Map<string, FindingSummary[]>();
   const out: FindingSummary[] = [];
   for (const s of spans) {
-    let byDetector = byPointer.get(s.pointer);
-    if (!byDetector) byPointer.set(s.pointer, (byDetector = new Map()));
-    const f = byDetector.get(s.detector);
+    const list = byPointer.get(s.pointer);
+    const f = list?.find((x) => x.detector === s.detector);
     if (f) f.count++;
     else {
       const summary = { detector: s.detector, category: s.category, path: s.pointer, count: 1 };
-      byDetector.set(s.detector, summary);
+      if (list) list.push(summary);
+      else byPointer.set(s.pointer, [summary]);
       out.push(summary);
     }
   }
@@ -131,20 +131,20 @@ export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
  * const counter = new FindingCounter(); counter.add(spans); counter.values();
  */
 export class FindingCounter {
-  private readonly byPointer = new Map<string, Map<string, FindingSummary>>();
+  private readonly byPointer = new Map<string, FindingSummary[]>();
   private readonly order: FindingSummary[] = [];
 
   constructor(private readonly maxPaths = 10_000) {}
 
   add(spans: readonly MaskSpan[]): void {
     for (const s of spans) {
-      let byDetector = this.byPointer.get(s.pointer);
-      const f = byDetector?.get(s.detector);
+      const list = this.byPointer.get(s.pointer);
+      const f = list?.find((x) => x.detector === s.detector);
       if (f) f.count++;
       else if (this.order.length < this.maxPaths) {
-        if (!byDetector) this.byPointer.set(s.pointer, (byDetector = new Map()));
         const summary = { detector: s.detector, category: s.category, path: s.pointer, count: 1 };
-        byDetector.set(s.detector, summary);
+        if (list) list.push(summary);
+        else this.byPointer.set(s.pointer, [summary]);
         this.order.push(summary);
       }
     }

@@ -38,7 +38,9 @@ class ValueCollector implements JsonVisitor {
   tok!: JsonTokenizer;
   ordinal = 0;
   /** start, end, ordinal, escaped(0/1), claimRule(-1 none) per value. */
-  values: number[] = [];
+  values: Float64Array = new Float64Array(320);
+  /** Entries used in `values` (5 per value); reset per chunk, the array is kept. */
+  used = 0;
 
   constructor(
     private readonly fields: FieldClaims,
@@ -53,7 +55,19 @@ class ValueCollector implements JsonVisitor {
       const rules = this.fields.rulesFor(this.tok);
       if (rules.length > 0) claim = rules[0]!;
     }
-    this.values.push(start, end, this.ordinal++, escaped ? 1 : 0, claim);
+    let v = this.values;
+    const k = this.used;
+    if (k + 5 > v.length) {
+      v = new Float64Array(2 * v.length);
+      v.set(this.values);
+      this.values = v;
+    }
+    v[k] = start;
+    v[k + 1] = end;
+    v[k + 2] = this.ordinal++;
+    v[k + 3] = escaped ? 1 : 0;
+    v[k + 4] = claim;
+    this.used = k + 5;
   }
   primitive(): void {}
   open(): void {
@@ -98,7 +112,7 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
     try {
       if (!final) {
         paths.resetChunk(chunk, chunkStart, firstOrdinal, tok); // pointers of this chunk's hits, no second pass
-        collector.values.length = 0;
+        collector.used = 0;
         tok.write(chunk);
       } else tok.end();
     } catch (err) {
@@ -117,13 +131,13 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
     }
     const window = heldBytes === 0 ? chunk : Buffer.concat([...held, chunk]);
     const values = collector.values;
-    for (let i = 0; i < values.length; i += 5) {
+    for (let i = 0; i < collector.used; i += 5) {
       const s = values[i]! - emitted;
       const e = values[i + 1]! - emitted;
       if (values[i + 4]! >= 0) batch.claim(s, e, values[i + 2]!, values[i + 4]!);
       else batch.add(window, s, e, values[i + 2]!, values[i + 3] === 1);
     }
-    collector.values.length = 0;
+    collector.used = 0;
     let spans: MaskSpan[] = [];
     const hits = batch.size > 0 ? batch.scan(window) : [];
     if (hits.length > 0) {
