@@ -27,6 +27,18 @@ function grow(a: Uint32Array<ArrayBufferLike>, need: number): Uint32Array<ArrayB
   return b;
 }
 
+
+/** Index of the last of `count` segments ([start, end) pairs in `bounds`) that starts at or before `offset`. */
+function segmentOf(bounds: Uint32Array<ArrayBufferLike>, count: number, offset: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (bounds[2 * mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
 /**
  * String values of one source buffer waiting for detection. Plain values are scanned in place;
  * values with escapes are decoded into an arena first and matches are mapped back to raw bytes.
@@ -100,14 +112,14 @@ export class SegmentBatch {
     }
     if (this.count > 0) {
       for (const m of this.scanner.scanSegments(source, this.bounds, this.count)) {
-        if (m.end > m.start) hits.push({ start: m.start, end: m.end, ordinal: this.ordinals[m.segment ?? this.segmentOf(m.start)]!, rule: m.rule });
+        if (m.end > m.start) hits.push({ start: m.start, end: m.end, ordinal: this.ordinals[m.segment ?? segmentOf(this.bounds, this.count, m.start)]!, rule: m.rule });
       }
     }
     if (this.escCount > 0) {
       const arena = this.arena;
       for (const m of this.scanner.scanSegments(arena.bytes.subarray(0, arena.length), this.escBounds, this.escCount)) {
         if (m.end <= m.start) continue;
-        const k = m.segment ?? this.escSegmentOf(m.start);
+        const k = m.segment ?? segmentOf(this.escBounds, this.escCount, m.start);
         const [start, end] = arena.rawSpan(m.start, m.end);
         hits.push({ start, end, ordinal: this.escOrdinals[k]!, rule: m.rule });
       }
@@ -124,27 +136,6 @@ export class SegmentBatch {
     this.arena.reset();
   }
 
-  private segmentOf(offset: number): number {
-    let lo = 0;
-    let hi = this.count - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.bounds[2 * mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  private escSegmentOf(offset: number): number {
-    let lo = 0;
-    let hi = this.escCount - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.escBounds[2 * mid]! <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
 }
 
 /**
