@@ -37,18 +37,22 @@ void Database::RequireBlock(Napi::Env env) const {
   if (handle_->stream) throw Napi::Error::New(env, "this database was compiled for stream mode");
 }
 
-Napi::Value Database::ScanBlock(const Napi::CallbackInfo& info, bool raw) {
-  Napi::Env env = info.Env();
+// One block-mode hs_scan of info[0] (borrowed, no copy) into `collector`.
+void Database::RunBlock(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector) {
   RequireBlock(env);
   const char* data;
   size_t length;
   BorrowBytes(env, info[0], "bytes", &data, &length);
   if (length > UINT_MAX) throw Napi::RangeError::New(env, "bytes longer than 4 GiB");
-  Collector collector(*handle_, raw, false);
   hs_error_t rc = hs_scan(handle_->db, data, static_cast<unsigned int>(length), 0, GetData(env)->scratch,
                           Collector::OnMatch, &collector);
   if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
-  return collector.ToArray(env);
+}
+
+Napi::Value Database::ScanBlock(const Napi::CallbackInfo& info, bool raw) {
+  Collector collector(*handle_, raw, false);
+  RunBlock(info.Env(), info, collector);
+  return collector.ToArray(info.Env());
 }
 
 // scan(bytes) => Uint32Array [id, end, id, end, …] — every end offset libhs reports.
@@ -78,16 +82,9 @@ Napi::Value Database::ScanSegmentsInto(const Napi::CallbackInfo& info) {
 // scanRangesInto(bytes, out: Uint32Array) => length of [id, firstEnd, lastEnd, …], written when it fits.
 Napi::Value Database::ScanRangesInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireBlock(env);
-  const char* data;
-  size_t length;
-  BorrowBytes(env, info[0], "bytes", &data, &length);
-  if (length > UINT_MAX) throw Napi::RangeError::New(env, "bytes longer than 4 GiB");
   Napi::Uint32Array out = OutArray(env, info[1]);
   Collector collector(*handle_, false, false);
-  hs_error_t rc = hs_scan(handle_->db, data, static_cast<unsigned int>(length), 0, GetData(env)->scratch,
-                          Collector::OnMatch, &collector);
-  if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
+  RunBlock(env, info, collector);
   return Napi::Number::New(env, static_cast<double>(collector.CopyTo(out.Data(), out.ElementLength())));
 }
 

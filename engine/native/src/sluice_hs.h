@@ -98,6 +98,7 @@ class Database : public Napi::ObjectWrap<Database> {
   Napi::Value ScanRangesInto(const Napi::CallbackInfo& info);
   Napi::Value ScanSegmentsInto(const Napi::CallbackInfo& info);
   // Runs a segments scan into `collector` (validates bounds; throws on bad input).
+  void RunBlock(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
   void RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
   static Napi::Uint32Array OutArray(Napi::Env env, const Napi::Value& value);
   void RequireBlock(Napi::Env env) const;
