@@ -26,7 +26,7 @@ deps:
 opa: $(OPA)
 $(OPA): rules/toolchain/go.mod rules/toolchain/go.sum
 	cd rules/toolchain && go build -o bin/opa github.com/open-policy-agent/opa
-	$(OPA) version | head -1
+	$(OPA) version | sed -n 1p
 
 # Vectorscan from Debian; when it cannot be installed the JS scanner is used (sluice doctor says so).
 native-deps:
