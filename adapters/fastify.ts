@@ -53,6 +53,14 @@ async function maskStream(sluice: Sluice, exchange: Exchange, reply: FastifyRepl
   return out;
 }
 
+/** A stream of one buffer, without copying it (Readable.from copies through an iterator and a microtask per read). */
+function onceReadable(bytes: Uint8Array): Readable {
+  const stream = new Readable({ read() {} });
+  stream.push(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  stream.push(null);
+  return stream;
+}
+
 const plugin: FastifyPluginAsync<SluiceFastifyOptions> = async (fastify, options) => {
   const { sluice, approvalRoutes } = options;
   if (!sluice || typeof sluice.request !== 'function') throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'the sluice option is required');
@@ -68,21 +76,19 @@ const plugin: FastifyPluginAsync<SluiceFastifyOptions> = async (fastify, options
 
   fastify.addHook('preParsing', async (request, reply, payload) => {
     if (approvalRoutes && request.url.startsWith(approvalRoutes.prefix)) return payload;
-    let received = 0;
-    async function* counted(): AsyncGenerator<Uint8Array> {
-      for await (const chunk of payload) { received += (chunk as Buffer).length; yield chunk as Buffer; }
-    }
     try {
       const guarded = await sluice.request({
         adapter: 'fastify', direction: 'inbound', method: request.method, host: request.headers.host ?? '', path: request.url,
-        headers: request.headers, body: counted(),
+        headers: request.headers, body: payload,
       });
       (request as WithExchange)[EXCHANGE] = guarded.exchange;
       // The masked body is decoded: the content parser must not see the original encoding.
       delete request.headers['content-encoding'];
       const body = guarded.body ?? new Uint8Array(0);
-      const stream = (body instanceof Uint8Array ? Readable.from([Buffer.from(body)]) : Readable.from(body)) as Readable & { receivedEncodedLength?: number };
-      stream.receivedEncodedLength = received;
+      const stream = (body instanceof Uint8Array ? onceReadable(body) : Readable.from(body)) as Readable & { receivedEncodedLength?: number };
+      // What came over the wire (Fastify checks it against Content-Length; the masked body's length differs).
+      const declared = Number(request.headers['content-length']);
+      if (Number.isFinite(declared)) stream.receivedEncodedLength = declared;
       return stream;
     } catch (err) {
       errorReply(reply, err);

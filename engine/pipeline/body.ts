@@ -26,6 +26,7 @@ export async function collectBody(body: BodyInput, limit: number): Promise<Colle
     const bytes = toBytes(body);
     return { bytes, rest: null, ...(bytes.length > limit ? { bytes: bytes.subarray(0, limit), rest: once(bytes.subarray(limit)) } : {}) };
   }
+  if (isNodeReadable(body)) return collectReadable(body, limit);
   const it = Symbol.asyncIterator in body
     ? (body as AsyncIterable<Uint8Array | string>)[Symbol.asyncIterator]()
     : toAsync((body as Iterable<Uint8Array | string>)[Symbol.iterator]());
@@ -40,6 +41,60 @@ export async function collectBody(body: BodyInput, limit: number): Promise<Colle
     if (size > limit) return { bytes: Buffer.concat(parts, size), rest: it };
   }
   return { bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, size), rest: null };
+}
+
+/** The part of a Node.js Readable that event-based collection needs (an IncomingMessage, a Fastify payload). */
+interface NodeReadable extends AsyncIterable<Uint8Array | string> {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  pause(): unknown;
+  readableEnded?: boolean;
+}
+
+function isNodeReadable(body: object): body is NodeReadable {
+  const r = body as Partial<NodeReadable> & { read?: unknown };
+  return typeof r.on === 'function' && typeof r.read === 'function' && typeof r.pause === 'function' && Symbol.asyncIterator in body;
+}
+
+/**
+ * Collect a Node.js Readable with 'data'/'end' events (several times cheaper per request than async iteration).
+ * Over `limit`, the stream is paused and its async iterator returned as the rest. A stream that closes or errs
+ * before 'end' rejects (ERR_STREAM_PREMATURE_CLOSE), as async iteration would.
+ */
+function collectReadable(body: NodeReadable, limit: number): Promise<Collected> {
+  if (body.readableEnded) return Promise.resolve({ bytes: EMPTY, rest: null });
+  return new Promise((resolve, reject) => {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    const detach = (): void => {
+      body.removeListener('data', onData);
+      body.removeListener('end', onEnd);
+      body.removeListener('error', onError);
+      body.removeListener('close', onClose);
+    };
+    function onData(chunk: Uint8Array | string): void {
+      const bytes = toBytes(chunk);
+      parts.push(bytes);
+      size += bytes.length;
+      if (size <= limit) return;
+      detach();
+      body.pause();
+      resolve({ bytes: Buffer.concat(parts, size), rest: body[Symbol.asyncIterator]() });
+    }
+    function onEnd(): void {
+      detach();
+      resolve({ bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, size), rest: null });
+    }
+    function onError(err: Error): void { detach(); reject(err); }
+    function onClose(): void {
+      detach();
+      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    }
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
 }
 
 function once(chunk: Uint8Array): AsyncIterator<Uint8Array> {
