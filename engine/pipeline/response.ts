@@ -56,15 +56,23 @@ async function decideToolCall(exchange: Exchange, call: { id?: string | null; na
   }
 }
 
-/** A whole JSON body (handed over by `send`), inspected and masked in one pass (cheaper than the streaming masker). */
-function wholeJsonMasker(exchange: Exchange, decision: Decision): StreamMasker {
+/** Declared JSON bodies up to this size are buffered and masked in one pass (cheaper than the streaming masker). */
+export const WHOLE_JSON_BYTES = 64 * 1024;
+
+/** A whole JSON body (handed over by `send`, or small and declared), inspected and masked in one pass. */
+function wholeJsonMasker(exchange: Exchange, decision: Decision, cap: number): StreamMasker {
   const { core } = exchange;
   const parts: Uint8Array[] = [];
   let size = 0;
   let found: FindingFact[] = [];
   return {
     findings: () => found,
-    write(chunk) { parts.push(chunk); size += chunk.length; return EMPTY; },
+    write(chunk) {
+      size += chunk.length;
+      if (size > cap) throw new SluiceError('SLUICE_ERR_BODY_TOO_LARGE', `response over ${cap} bytes`);
+      parts.push(chunk);
+      return EMPTY;
+    },
     end() {
       const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
       const inspection = inspectBody(core, body, 'json');
@@ -171,12 +179,15 @@ export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink
     const end = (): void => out.end();
     return { status: meta.status, headers, inspected: false, write: (c) => out.data(c), end, send: (b) => { out.data(b); end(); }, abort: (e) => out.error(e as SluiceError) };
   }
-  // Created at the first byte: a whole body handed over by `send` may take the one-pass path instead.
-  let inner: StreamMasker | null = null;
+  const encodings = parseEncodings(headers['content-encoding'], exchange.core.opts.limits.decode);
+  // Created at the first byte: a whole body handed over by `send` may take the one-pass path instead. So does a
+  // small, unencoded JSON body of declared length: buffered to its end (an upstream sending more is refused), then
+  // masked in one pass, a fraction of the streaming masker's set-up cost per response.
+  let inner: StreamMasker | null = kind === 'json' && !exchange.api && !encodings.length && declared > 0 && declared <= WHOLE_JSON_BYTES
+    ? wholeJsonMasker(exchange, decision, declared) : null;
   const streaming = (): StreamMasker => (inner ??= createMasker(exchange, kind, decision, meta.status, contentType));
   const masker: StreamMasker = { write: (c) => streaming().write(c), end: () => streaming().end(), findings: () => inner?.findings?.() ?? [] };
   const out = onceSink(recordingSink(exchange, kind, masker, record, sink));
-  const encodings = parseEncodings(headers['content-encoding'], exchange.core.opts.limits.decode);
   const pipe = new MaskPipe(masker, out);
   const decoder = encodings.length
     ? createDecoder(encodings, exchange.core.opts.limits.decode, { data: (c) => pipe.write(c), end: () => pipe.end(), error: (e) => pipe.fail(e) })
@@ -190,7 +201,7 @@ export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink
     write,
     end,
     send(body) {
-      if (!inner && !decoder && kind === 'json' && !exchange.api) inner = wholeJsonMasker(exchange, decision);
+      if (!inner && !decoder && kind === 'json' && !exchange.api) inner = wholeJsonMasker(exchange, decision, exchange.core.opts.limits.responseBytes);
       write(body);
       end();
     },
