@@ -1,7 +1,9 @@
 /** @module scan/confirm.test — the confirm step's shortcuts: secret groups located without the `d` flag. */
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { builtinDetectors } from '../../rules/detectors/registry.js';
-import { compileRule, lastGroupIs } from './confirm.js';
+import { compileRule, confirmRange, lastGroupIs, shannonEntropy, type CompiledRule } from './confirm.js';
+import type { Match } from './scanner.js';
 
 describe('lastGroupIs', () => {
   it('is true only when the group closes the pattern', () => {
@@ -30,6 +32,49 @@ describe('lastGroupIs', () => {
           if (rule.groupAtEnd && span && group) expect([m.index + m[0].length - group.length, m.index + m[0].length], def.id).toEqual(span);
         }
       }
+    }
+  });
+});
+
+/** The former entropy: a Map of counts summed in insertion order. */
+function mapEntropy(text: string): number {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < text.length; i++) counts.set(text.charCodeAt(i), (counts.get(text.charCodeAt(i)) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) bits -= (count / text.length) * Math.log2(count / text.length);
+  return bits;
+}
+
+describe('confirm shortcuts are exact', () => {
+  it('shannonEntropy equals the Map-based sum bit for bit (latin1 and wide text)', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.integer({ min: 0, max: 0x1ff }).map((c) => String.fromCharCode(c)) }), (text) => {
+      expect(shannonEntropy(text)).toBe(mapEntropy(text));
+    }), { numRuns: 400 });
+    expect(shannonEntropy('aaaa')).toBe(0);
+    expect(shannonEntropy('ab')).toBe(1);
+  });
+
+  const contextRules = builtinDetectors().map((d, i) => compileRule(d, i)).filter((r) => r.contextWords.length > 0);
+  const latin1Char = fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c));
+  const piece = (rule: CompiledRule) => fc.oneof(
+    fc.constantFrom(...rule.def.examples.match, ...rule.def.examples.noMatch, ...rule.contextWords, ...rule.contextWords.map((w) => w.toUpperCase())),
+    fc.string({ unit: fc.constantFrom('0', '1', '5', '9', ' ', '-', '(', ')', '.') , maxLength: 12 }),
+    fc.string({ unit: latin1Char, maxLength: 6 }),
+  );
+
+  it('the context pre-check and context RegExp give the same matches as the lowercase scan', () => {
+    expect(contextRules.some((r) => r.contextRequired)).toBe(true);
+    for (const rule of contextRules) {
+      const plain: CompiledRule = { ...rule, contextRequired: false, contextRegex: null };
+      fc.assert(fc.property(fc.array(piece(rule), { maxLength: 12 }), fc.nat(40), (parts, cut) => {
+        const text = parts.join(' ');
+        const from = Math.min(cut, text.length);
+        const a: Match[] = [];
+        const b: Match[] = [];
+        const win = { text, base: 0 };
+        expect(confirmRange(rule, win, from, text.length, 0, text.length, a)).toBe(confirmRange(plain, win, from, text.length, 0, text.length, b));
+        expect(a).toEqual(b);
+      }), { numRuns: 150 });
     }
   });
 });

@@ -17,6 +17,13 @@ export interface CompiledRule {
   readonly after: RegExp | null;
   readonly contextWords: readonly string[];
   readonly contextWindow: number;
+  /**
+   * No match can reach `minConfidence` without a context word (base confidence below it): a candidate window
+   * with no context word in reach is dropped before the RegExp runs (exact, see confirmRange).
+   */
+  readonly contextRequired: boolean;
+  /** Case-insensitive alternation of the context words when all are ASCII (same hits as lowercase + includes). */
+  readonly contextRegex: RegExp | null;
   /** Lowercase keywords; every match contains one (the JS engine's prefilter relies on it). */
   readonly keywords: readonly string[];
   /** See DetectorDefinition.anchor (latin1 text of its UTF-8 bytes), or null. */
@@ -73,10 +80,19 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
     after: charClass(def.boundary?.after),
     contextWords: (def.context?.words ?? []).map((w) => w.toLowerCase()),
     contextWindow: def.context ? Math.max(0, def.context.window) : 0,
+    contextRegex: contextRegexOf(def.context?.words ?? []),
+    contextRequired: (def.context?.words.length ?? 0) > 0 && def.minConfidence !== undefined && Math.min(1, Math.max(0, def.confidence)) < def.minConfidence,
     keywords: [...new Set(def.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))],
     anchor: def.anchor ? Buffer.from(def.anchor.text, 'utf8').toString('latin1') : null,
     anchorMaxBefore: def.anchor?.maxBefore ?? 0,
   };
+}
+
+/** One case-insensitive RegExp for ASCII context words; null when a word is not ASCII or there are none. */
+function contextRegexOf(words: readonly string[]): RegExp | null {
+  // eslint-disable-next-line no-control-regex
+  if (words.length === 0 || words.some((w) => w.length === 0 || /[^\x00-\x7f]/.test(w))) return null;
+  return new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&')).join('|'), 'i');
 }
 
 /**
@@ -110,9 +126,35 @@ export function lastGroupIs(source: string, group: number | string): boolean {
   return typeof group === 'number' ? last.capture === group : last.name === group;
 }
 
-/** Shannon entropy in bits per character. */
+const ENTROPY_COUNTS = new Int32Array(256);
+const ENTROPY_ORDER = new Uint8Array(256);
+
+/** Shannon entropy in bits per character (terms summed in order of first occurrence). */
 export function shannonEntropy(text: string): number {
   if (text.length === 0) return 0;
+  const counts = ENTROPY_COUNTS;
+  const order = ENTROPY_ORDER;
+  let distinct = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code > 0xff) {
+      for (let k = 0; k < distinct; k++) counts[order[k]!] = 0;
+      return wideEntropy(text);
+    }
+    if (counts[code]++ === 0) order[distinct++] = code;
+  }
+  let bits = 0;
+  for (let k = 0; k < distinct; k++) {
+    const code = order[k]!;
+    const p = counts[code]! / text.length;
+    counts[code] = 0;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/** shannonEntropy for text with chars above 0xFF (the confirm step only sees latin1). */
+function wideEntropy(text: string): number {
   const counts = new Map<number, number>();
   for (let i = 0; i < text.length; i++) counts.set(text.charCodeAt(i), (counts.get(text.charCodeAt(i)) ?? 0) + 1);
   let bits = 0;
@@ -122,6 +164,19 @@ export function shannonEntropy(text: string): number {
   }
   return bits;
 }
+
+/** True when one of `rule`'s context words occurs in absolute [from, to) of the window (clipped to it). */
+function contextInReach(rule: CompiledRule, win: TextWindow, from: number, to: number): boolean {
+  const slice = win.text.slice(Math.max(0, from - win.base), Math.max(0, to - win.base));
+  // ASCII words: a latin1 char matches an ASCII letter case-insensitively exactly when its lowercase form does
+  if (rule.contextRegex !== null) return rule.contextRegex.test(slice);
+  const near = slice.toLowerCase();
+  for (const word of rule.contextWords) if (near.includes(word)) return true;
+  return false;
+}
+
+/** Context pre-checks run on windows up to this long (a longer one would cost more than its RegExp pass). */
+const CONTEXT_PRECHECK_MAX = 4096;
 
 function charAt(win: TextWindow, position: number, lo: number, hi: number): string {
   if (position < lo || position >= hi || position < win.base) return '';
@@ -143,6 +198,12 @@ export function confirmRange(
   const sliceStart = Math.max(lo, from - 1, win.base);
   const sliceEnd = Math.min(hi, to, win.base + win.text.length);
   if (sliceEnd <= from) return stopAt === undefined ? Math.max(from, sliceEnd) : Math.max(from, Math.min(sliceEnd, stopAt - rule.maxLength));
+  // Every match starts in [from, sliceEnd) and reads its context in [start - contextWindow, start): with no
+  // context word anywhere in [from - contextWindow, sliceEnd) none can reach minConfidence (block mode only:
+  // stream mode's resume offset must come from the RegExp pass).
+  if (rule.contextRequired && stopAt === undefined && sliceEnd - from <= CONTEXT_PRECHECK_MAX && !contextInReach(rule, win, from - rule.contextWindow, sliceEnd)) {
+    return sliceEnd;
+  }
   const text = win.text.slice(sliceStart - win.base, sliceEnd - win.base);
   const regex = rule.regex;
   let next = from; // where the global scan stands: the end of the last consumed match
@@ -195,9 +256,7 @@ function postCheck(
   if (def.validator !== undefined && !runValidator(def.validator, asUtf8(secret))) return null;
   let confidence = def.confidence;
   if (rule.contextWords.length > 0 && def.context) {
-    const from = Math.max(win.base, start - rule.contextWindow);
-    const before = win.text.slice(from - win.base, start - win.base).toLowerCase();
-    if (rule.contextWords.some((w) => before.includes(w))) confidence += def.context.boost;
+    if (contextInReach(rule, win, start - rule.contextWindow, start)) confidence += def.context.boost;
   }
   confidence = Math.min(1, Math.max(0, confidence));
   if (def.minConfidence !== undefined && confidence < def.minConfidence) return null;
