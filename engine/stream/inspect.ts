@@ -137,17 +137,25 @@ export class FindingCounter {
   constructor(private readonly maxPaths = 10_000) {}
 
   add(spans: readonly MaskSpan[]): void {
-    for (const s of spans) {
-      const list = this.byPointer.get(s.pointer);
-      const f = list?.find((x) => x.detector === s.detector);
-      if (f) f.count++;
-      else if (this.order.length < this.maxPaths) {
-        const summary = { detector: s.detector, category: s.category, path: s.pointer, count: 1 };
-        if (list) list.push(summary);
-        else this.byPointer.set(s.pointer, [summary]);
-        this.order.push(summary);
+    for (const s of spans) this.count(s.detector, s.category, s.pointer);
+  }
+
+  /** Count one finding of `detector` at `pointer`. */
+  count(detector: string, category: FindingSummary['category'], pointer: string): void {
+    const list = this.byPointer.get(pointer);
+    if (list !== undefined) {
+      for (let i = 0; i < list.length; i++) {
+        if (list[i]!.detector === detector) {
+          list[i]!.count++;
+          return;
+        }
       }
     }
+    if (this.order.length >= this.maxPaths) return;
+    const summary = { detector, category, path: pointer, count: 1 };
+    if (list) list.push(summary);
+    else this.byPointer.set(pointer, [summary]);
+    this.order.push(summary);
   }
 
   values(): FindingSummary[] {

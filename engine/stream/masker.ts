@@ -1,12 +1,12 @@
 /** @module stream/masker — a push-based streaming JSON masker for response bodies (holds back only an open string value). */
 import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
-import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor } from './tokenizer.js';
-import { FieldClaims, SegmentBatch } from './detect.js';
-import { FindingCounter, spansFromRecorded } from './inspect.js';
+import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor, type ResolvedLimits } from './tokenizer.js';
+import { FieldClaims, SegmentBatch, type RawHit } from './detect.js';
+import { FindingCounter } from './inspect.js';
 import { PathRecorder } from './path-record.js';
-import { applyMasks } from './rewriter.js';
-import type { FindingSummary, MaskSpan, Placeholder } from './types.js';
+import { copyBytes, placeholderRenderer } from './rewriter.js';
+import type { FindingSummary, Placeholder } from './types.js';
 
 /** Options of `createJsonMasker`. */
 export interface JsonMaskerOptions {
@@ -77,7 +77,27 @@ class ValueCollector implements JsonVisitor {
 }
 
 const EMPTY = new Uint8Array(0);
+const NO_HITS: RawHit[] = [];
 
+/** Per-masker tables handed from an ended masker to the next one (small bodies: no construction cost). */
+interface MaskerTables {
+  paths: PathRecorder;
+  values: Float64Array;
+  batch: SegmentBatch;
+}
+
+/** Tables of ended maskers, per scanner (a batch belongs to one scanner). JS is single-threaded: never shared. */
+const SPARE_TABLES = new WeakMap<Scanner, MaskerTables[]>();
+
+/** Hits sorted by start, then longest first (the order SegmentBatch#scan returns and mergeSpans uses). */
+function sortedHits(hits: RawHit[]): RawHit[] {
+  for (let i = 1; i < hits.length; i++) {
+    const a = hits[i - 1]!;
+    const b = hits[i]!;
+    if (a.start > b.start || (a.start === b.start && a.end < b.end)) return [...hits].sort((x, y) => x.start - y.start || y.end - x.end);
+  }
+  return hits;
+}
 
 /**
  * Create a streaming JSON masker (see JsonMasker for the hold/abort semantic).
@@ -93,43 +113,90 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
     throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'shouldMask must be a function');
   }
   const limits = resolveLimits(opts.limits);
-  const scanner = opts.scanner;
-  const paths = new PathRecorder();
-  const collector = new ValueCollector(FieldClaims.for(scanner), paths);
-  const tok = new JsonTokenizer(collector, limits);
-  collector.tok = tok;
-  const batch = new SegmentBatch(scanner);
-  const found = new FindingCounter(); // bounded by distinct (detector, pointer) pairs
-  let held: Uint8Array[] = [];
-  let heldBytes = 0;
-  let emitted = 0; // absolute offset of the first held byte
-  let failed: unknown = null;
+  const render = placeholderRenderer(opts.placeholder);
+  return new StreamMasker(opts.scanner, limits, render, typeof opts.placeholder === 'function', opts.shouldMask);
+}
 
-  function process(chunk: Uint8Array, final: boolean): Uint8Array {
-    if (failed) throw failed;
-    const firstOrdinal = collector.ordinal;
+class StreamMasker implements JsonMasker {
+  private readonly tok: JsonTokenizer;
+  private readonly collector: ValueCollector;
+  private readonly paths: PathRecorder;
+  private readonly batch: SegmentBatch;
+  private readonly found = new FindingCounter(); // bounded by distinct (detector, pointer) pairs
+  /** Held bytes: one buffer, or a list while a long string value spans several chunks. */
+  private heldList: Uint8Array[] = [];
+  private heldBytes = 0;
+  private emitted = 0; // absolute offset of the first held byte
+  private failed: unknown = null;
+  private ended = false;
+  /** Placeholder bytes per rule (string placeholders render the same bytes for every span of a detector). */
+  private readonly rendered: Array<Buffer | undefined> = [];
+  /** Kept spans of the current chunk: start, end, rule (merged, in order); pointers only for function placeholders. */
+  private spanBounds = new Int32Array(96);
+  private readonly spanPointers: string[] = [];
+
+  constructor(
+    private readonly scanner: Scanner,
+    limits: ResolvedLimits,
+    private readonly render: (detector: string, pointer: string, whole: boolean) => Buffer,
+    private readonly renderNeedsPointer: boolean,
+    private readonly shouldMask: ((detector: string, pointer: string) => boolean) | undefined,
+  ) {
+    const spare = SPARE_TABLES.get(scanner)?.pop();
+    this.paths = spare?.paths ?? new PathRecorder();
+    this.batch = spare?.batch ?? new SegmentBatch(scanner);
+    this.collector = new ValueCollector(FieldClaims.for(scanner), this.paths);
+    if (spare) this.collector.values = spare.values;
+    this.tok = new JsonTokenizer(this.collector, limits);
+    this.collector.tok = this.tok;
+  }
+
+  get held(): number {
+    return this.heldBytes;
+  }
+
+  findings(): FindingSummary[] {
+    return this.found.values();
+  }
+
+  write(chunk: Uint8Array): Uint8Array {
+    return this.process(chunk, false);
+  }
+
+  end(): Uint8Array {
+    return this.process(EMPTY, true);
+  }
+
+  private process(chunk: Uint8Array, final: boolean): Uint8Array {
+    if (this.failed) throw this.failed;
+    if (this.ended) {
+      if (final) return EMPTY;
+      this.failed = new SluiceError('SLUICE_ERR_INTERNAL', 'write after end');
+      throw this.failed;
+    }
+    const { tok, collector, paths, batch } = this;
     const chunkStart = tok.offset;
     try {
       if (!final) {
-        paths.resetChunk(chunk, chunkStart, firstOrdinal, tok); // pointers of this chunk's hits, no second pass
+        paths.resetChunk(chunk, chunkStart, collector.ordinal, tok); // pointers of this chunk's hits, no second pass
         collector.used = 0;
         tok.write(chunk);
       } else tok.end();
     } catch (err) {
-      failed = err;
-      held = [];
-      heldBytes = 0;
+      this.failed = err;
+      this.heldList = [];
+      this.heldBytes = 0;
       throw err;
     }
-    const chunkEnd = chunkStart + chunk.length;
     const openAt = final ? -1 : tok.openValueStringStart;
     if (openAt >= 0 && openAt < chunkStart) {
       // Still inside the string value that was already held: keep holding.
-      if (chunk.length > 0) held.push(chunk);
-      heldBytes += chunk.length;
+      if (chunk.length > 0) this.heldList.push(chunk);
+      this.heldBytes += chunk.length;
       return EMPTY;
     }
-    const window = heldBytes === 0 ? chunk : Buffer.concat([...held, chunk]);
+    const emitted = this.emitted;
+    const window = this.heldBytes === 0 ? chunk : concat(this.heldList, this.heldBytes, chunk);
     const values = collector.values;
     for (let i = 0; i < collector.used; i += 5) {
       const s = values[i]! - emitted;
@@ -138,33 +205,116 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
       else batch.add(window, s, e, values[i + 2]!, values[i + 3] === 1);
     }
     collector.used = 0;
-    let spans: MaskSpan[] = [];
-    const hits = batch.size > 0 ? batch.scan(window) : [];
-    if (hits.length > 0) {
-      spans = spansFromRecorded(scanner, hits, paths);
-      found.add(spans);
-      if (opts.shouldMask) spans = spans.filter((s) => opts.shouldMask!(s.detector, s.pointer));
-    }
-    const safeEnd = openAt >= 0 ? openAt : chunkEnd;
+    const hits = batch.size > 0 ? batch.scan(window) : NO_HITS;
+    const safeEnd = openAt >= 0 ? openAt : chunkStart + chunk.length;
     const cut = safeEnd - emitted;
-    const out = applyMasks(window.subarray(0, cut), spans, { placeholder: opts.placeholder });
+    const out = hits.length === 0 ? window.subarray(0, cut) : this.mask(window, cut, sortedHits(hits));
     if (cut < window.length) {
-      held = [window.subarray(cut)];
-      heldBytes = window.length - cut;
-    } else {
-      held = [];
-      heldBytes = 0;
+      this.heldList = [window.subarray(cut)];
+      this.heldBytes = window.length - cut;
+    } else if (this.heldBytes !== 0) {
+      this.heldList = [];
+      this.heldBytes = 0;
     }
-    emitted = safeEnd;
+    this.emitted = safeEnd;
+    if (final) this.release();
     return out;
   }
 
-  return {
-    write: (chunk) => process(chunk, false),
-    end: () => process(EMPTY, true),
-    findings: () => found.values(),
-    get held() {
-      return heldBytes;
-    },
-  };
+  /**
+   * Count every hit, keep those `shouldMask` allows, merge overlaps (the earliest span's detector labels
+   * the merged range, as mergeSpans does) and write window[0, cut) with placeholders in one allocation.
+   */
+  private mask(window: Uint8Array, cut: number, hits: readonly RawHit[]): Uint8Array {
+    const detectors = this.scanner.detectors;
+    const paths = this.paths;
+    const found = this.found;
+    const shouldMask = this.shouldMask;
+    let bounds = this.spanBounds;
+    let kept = 0;
+    let lastEnd = -1;
+    let lastOrdinal = -1;
+    let pointer = '';
+    let total = cut;
+    for (let i = 0; i < hits.length; i++) {
+      const h = hits[i]!;
+      if (h.ordinal !== lastOrdinal) {
+        lastOrdinal = h.ordinal;
+        pointer = paths.pointerOf(h.ordinal);
+      }
+      const d = detectors[h.rule]!;
+      found.count(d.id, d.category, pointer);
+      if (shouldMask !== undefined && !shouldMask(d.id, pointer)) continue;
+      if (kept > 0 && h.start < lastEnd) {
+        if (h.end > lastEnd) {
+          total -= h.end - lastEnd;
+          bounds[3 * kept - 2] = lastEnd = h.end;
+        }
+        continue;
+      }
+      if (h.start < lastEnd || h.end > cut || h.start > h.end) {
+        throw new SluiceError('SLUICE_ERR_INTERNAL', 'mask span out of range', { details: { start: h.start, end: h.end } });
+      }
+      if (3 * kept + 3 > bounds.length) {
+        const grown = new Int32Array(bounds.length * 2);
+        grown.set(bounds);
+        this.spanBounds = bounds = grown;
+      }
+      bounds[3 * kept] = h.start;
+      bounds[3 * kept + 1] = lastEnd = h.end;
+      bounds[3 * kept + 2] = h.rule;
+      if (this.renderNeedsPointer) this.spanPointers[kept] = pointer;
+      total -= h.end - h.start;
+      kept++;
+    }
+    if (kept === 0) return window.subarray(0, cut);
+    // Placeholder bytes (rendered once per span for a function placeholder, once per rule otherwise).
+    const pieces = this.spanPointers;
+    const rendered = this.rendered;
+    for (let k = 0; k < kept; k++) {
+      const rule = bounds[3 * k + 2]!;
+      const r = this.renderNeedsPointer
+        ? (RENDERED_SCRATCH[k] = this.render(detectors[rule]!.id, pieces[k]!, false))
+        : (rendered[rule] ??= this.render(detectors[rule]!.id, '', false));
+      total += r.length;
+    }
+    const out = Buffer.allocUnsafe(total);
+    let o = 0;
+    let at = 0;
+    for (let k = 0; k < kept; k++) {
+      o = copyBytes(window, at, bounds[3 * k]!, out, o);
+      const r = this.renderNeedsPointer ? RENDERED_SCRATCH[k]! : rendered[bounds[3 * k + 2]!]!;
+      o = copyBytes(r, 0, r.length, out, o);
+      at = bounds[3 * k + 1]!;
+    }
+    copyBytes(window, at, cut, out, o);
+    if (this.renderNeedsPointer) {
+      RENDERED_SCRATCH.length = 0;
+      pieces.length = 0;
+    }
+    return out;
+  }
+
+  /** After a clean end: hand the reusable tables to the next masker of this scanner. */
+  private release(): void {
+    this.ended = true;
+    let spare = SPARE_TABLES.get(this.scanner);
+    if (!spare) SPARE_TABLES.set(this.scanner, (spare = []));
+    if (spare.length < 4) {
+      this.paths.reset(EMPTY);
+      spare.push({ paths: this.paths, values: this.collector.values, batch: this.batch });
+    }
+  }
+}
+
+/** Placeholders rendered by a function placeholder for the current chunk (filled and emptied synchronously). */
+const RENDERED_SCRATCH: Buffer[] = [];
+
+/** held + chunk in one buffer. */
+function concat(held: readonly Uint8Array[], heldBytes: number, chunk: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(heldBytes + chunk.length);
+  let o = 0;
+  for (const h of held) o = copyBytes(h, 0, h.length, out, o);
+  copyBytes(chunk, 0, chunk.length, out, o);
+  return out;
 }

@@ -21,15 +21,18 @@ export function placeholderRenderer(placeholder: Placeholder = '[REDACTED:{detec
   if (typeof placeholder !== 'string' && typeof placeholder !== 'function') {
     throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'placeholder must be a string or a function');
   }
-  const cache = new Map<string, Buffer>();
-  return (detector, pointer, whole) => {
-    const key = `${whole ? 'w' : 'i'}${detector}`;
-    let out = typeof placeholder === 'string' ? cache.get(key) : undefined;
-    if (out) return out;
-    const text = typeof placeholder === 'string' ? placeholder.split('{detector}').join(detector) : String(placeholder(detector, pointer));
+  const render = (text: string, whole: boolean): Buffer => {
     const quoted = JSON.stringify(text);
-    out = Buffer.from(whole ? quoted : quoted.slice(1, -1));
-    if (typeof placeholder === 'string') cache.set(key, out);
+    return Buffer.from(whole ? quoted : quoted.slice(1, -1));
+  };
+  if (typeof placeholder === 'function') return (detector, pointer, whole) => render(String(placeholder(detector, pointer)), whole);
+  // Keyed by the detector id itself (no key string built per span), one map per form.
+  const inline = new Map<string, Buffer>();
+  const wholes = new Map<string, Buffer>();
+  return (detector, _pointer, whole) => {
+    const cache = whole ? wholes : inline;
+    let out = cache.get(detector);
+    if (out === undefined) cache.set(detector, (out = render(placeholder.split('{detector}').join(detector), whole)));
     return out;
   };
 }
@@ -74,9 +77,11 @@ export function mergeSpans(spans: readonly MaskSpan[]): MaskSpan[] {
 export function applyMasks(body: Uint8Array, spans: readonly MaskSpan[], opts: MaskOptions = {}): Uint8Array {
   if (spans.length === 0) return body;
   const render = rendererFor(opts.placeholder);
-  const merged = mergeSpans(spans);
+  // Spans from one inspection are already sorted and disjoint: merge (copy + sort) only when they are not.
+  const merged = sortedDisjoint(spans) ? spans : mergeSpans(spans);
   const src = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  const replacements: Buffer[] = new Array(merged.length);
+  // String placeholders render from a cache without running user code: reuse one scratch list then.
+  const replacements: Buffer[] = typeof opts.placeholder === 'function' ? new Array(merged.length) : SCRATCH;
   let total = src.length;
   let at = 0;
   for (let k = 0; k < merged.length; k++) {
@@ -84,22 +89,56 @@ export function applyMasks(body: Uint8Array, spans: readonly MaskSpan[], opts: M
     if (s.start < at || s.end > src.length || s.start > s.end) {
       throw new SluiceError('SLUICE_ERR_INTERNAL', 'mask span out of range', { details: { start: s.start, end: s.end } });
     }
-    replacements[k] = render(s.detector, s.pointer, s.whole === true);
-    total += replacements[k]!.length - (s.end - s.start);
+    const r = render(s.detector, s.pointer, s.whole === true);
+    replacements[k] = r;
+    total += r.length - (s.end - s.start);
     at = s.end;
   }
-  // One output allocation; Buffer#copy avoids a view object per piece.
+  // One output allocation.
   const out = Buffer.allocUnsafe(total);
   let o = 0;
   at = 0;
   for (let k = 0; k < merged.length; k++) {
     const s = merged[k]!;
-    o += src.copy(out, o, at, s.start);
-    o += replacements[k]!.copy(out, o);
+    o = copyBytes(src, at, s.start, out, o);
+    const r = replacements[k]!;
+    o = copyBytes(r, 0, r.length, out, o);
     at = s.end;
   }
-  src.copy(out, o, at);
+  copyBytes(src, at, src.length, out, o);
+  if (replacements === SCRATCH) SCRATCH.length = 0;
   return out;
+}
+
+/** Reused list of rendered placeholders (see applyMasks). */
+const SCRATCH: Buffer[] = [];
+
+/** True when spans are sorted by start and no two overlap (mergeSpans would return them unchanged). */
+function sortedDisjoint(spans: readonly MaskSpan[]): boolean {
+  let at = 0;
+  for (let k = 0; k < spans.length; k++) {
+    const s = spans[k]!;
+    if (s.start < at || (k > 0 && s.start === spans[k - 1]!.start)) return false;
+    at = s.end;
+  }
+  return true;
+}
+
+/**
+ * Copy src[from, to) to dst at `at`; returns the end offset in dst. Short runs use a byte loop
+ * (Buffer#copy allocates a view per call: costly with thousands of short pieces).
+ *
+ * @example
+ * const o = copyBytes(src, 0, 10, out, 0); // 10
+ */
+export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8Array, at: number): number {
+  const n = to - from;
+  if (n < 96) {
+    for (let i = from; i < to; i++) dst[at++] = src[i]!;
+    return at;
+  }
+  dst.set(src.subarray(from, to), at);
+  return at + n;
 }
 
 class PathVisitor implements JsonVisitor {
