@@ -1,5 +1,5 @@
 /** @module identity/api-keys — service-account API keys stored as SHA-256 digests, compared in constant time. */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { SluiceError } from '../errors.js';
 import { rejected, type ApiKeyEntry, type Identity } from './types.js';
 
@@ -54,7 +54,7 @@ export function createApiKeyVerifier(entries: readonly ApiKeyEntry[]): ApiKeyVer
     verify(presented) {
       if (presented.length > MAX_API_KEY_LENGTH) return rejected('api-key', 'too_large');
       if (!API_KEY_SYNTAX.test(presented)) return rejected('api-key', 'malformed');
-      const digest = createHash('sha256').update(presented, 'utf8').digest();
+      const digest = hash('sha256', presented, 'buffer') as unknown as Buffer; // one-shot: no Hash object per request
       let match: (typeof stored)[number]['identity'] | null = null;
       for (const entry of stored) {
         if (timingSafeEqual(digest, entry.digest) && match === null) match = entry.identity;

@@ -32,7 +32,21 @@ const UNSCANNABLE_CHARSET = /charset\s*=\s*"?(utf-?16|utf-?32|ucs-?2|ucs-?4|utf-
  * kindOfType(undefined);              // 'sniff'
  */
 export function kindOfType(contentType: string | undefined): BodyKind {
-  if (contentType === undefined || contentType.trim() === '') return 'sniff';
+  if (contentType === undefined) return 'sniff';
+  const known = KINDS.get(contentType);
+  if (known !== undefined) return known;
+  const kind = classify(contentType);
+  if (KINDS.size >= MAX_REMEMBERED) KINDS.clear();
+  KINDS.set(contentType, kind);
+  return kind;
+}
+
+/** Content types seen recently and their kind (a service sees a handful; bounded all the same). */
+const KINDS = new Map<string, BodyKind>();
+const MAX_REMEMBERED = 256;
+
+function classify(contentType: string): BodyKind {
+  if (contentType.trim() === '') return 'sniff';
   if (UNSCANNABLE_CHARSET.test(contentType)) {
     throw new SluiceError('SLUICE_ERR_BODY_UNSUPPORTED', `cannot scan a body in ${contentType}`, { details: { contentType } });
   }

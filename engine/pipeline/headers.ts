@@ -16,14 +16,26 @@ export const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'pro
 export function normalizeHeaders(headers: HeaderMap | Iterable<[string, string]> | null | undefined): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   if (!headers) return out;
-  const entries = Symbol.iterator in headers ? (headers as Iterable<[string, string]>) : Object.entries(headers as HeaderMap);
-  for (const [name, value] of entries) {
-    if (value === undefined) continue;
-    const key = name.toLowerCase();
-    const prev = out[key];
-    out[key] = prev === undefined ? value : ([] as string[]).concat(prev, value);
+  if (Symbol.iterator in headers) {
+    for (const [name, value] of headers as Iterable<[string, string]>) add(out, name, value);
+    return out;
+  }
+  // A plain map (Node's IncomingHttpHeaders, undici's): no entry arrays, names usually lower case already.
+  const map = headers as HeaderMap;
+  for (const name in map) {
+    if (!Object.prototype.hasOwnProperty.call(map, name)) continue;
+    const value = map[name];
+    if (value !== undefined) add(out, name, value);
   }
   return out;
+}
+
+const UPPER = /[A-Z]/;
+
+function add(out: Record<string, string | string[]>, name: string, value: string | string[]): void {
+  const key = UPPER.test(name) ? name.toLowerCase() : name;
+  const prev = out[key];
+  out[key] = prev === undefined ? value : ([] as string[]).concat(prev, value);
 }
 
 /** The first value of a header, or undefined. */
