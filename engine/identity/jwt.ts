@@ -6,12 +6,15 @@ import { createLocalKeySource, type KeySource } from './keys.js';
 import type { NormalizedOptions } from './options.js';
 import { checkTokenShape, type ShapeRules } from './token-shape.js';
 import { rejected, type Identity, type IdentityReason } from './types.js';
+import { VerifiedTokenCache } from './verified-cache.js';
 
 /** Verifies a bearer token; `verify` never throws. */
 export interface JwtVerifier {
   verify(token: string): Promise<Identity>;
   /** The remote JWKS cache when `jwksUri` is configured (tests and diagnostics read its stats). */
   readonly remote: RemoteJwks | null;
+  /** Tokens already verified (skips the signature check while the token and its key stay valid). */
+  readonly verified: VerifiedTokenCache;
 }
 
 const CLAIM_REASONS: Record<string, IdentityReason> = {
@@ -67,12 +70,17 @@ export function createJwtVerifier(options: NormalizedOptions): JwtVerifier {
   const source = createKeySource(jwt, clock);
   const rules: ShapeRules = { maxTokenBytes: jwt.maxTokenBytes, algorithms: new Set(jwt.algorithms), typ: jwt.typ };
 
-  async function verifyPayload(token: string): Promise<JWTPayload | IdentityReason> {
+  const verified = new VerifiedTokenCache(jwt.verifiedCacheSize);
+
+  /** The payload (or why not) and the key that verified it; a cached identity when this token was verified before. */
+  async function verifyPayload(token: string): Promise<JWTPayload | IdentityReason | { cached: Identity }> {
     const shape = checkTokenShape(token, rules);
     if (shape.reason) return shape.reason;
     const found = await source.lookup(shape.header);
     if (found.reason) return found.reason;
     const now = clock();
+    const cached = verified.get(token, found.key, now);
+    if (cached) return { cached };
     try {
       const { payload } = await jwtVerify(token, found.key, {
         algorithms: jwt.algorithms,
@@ -87,26 +95,31 @@ export function createJwtVerifier(options: NormalizedOptions): JwtVerifier {
       if (typeof payload.iat === 'number' && payload.iat > Math.floor(now / 1000) + jwt.clockToleranceSec) {
         return 'issued_in_future';
       }
+      keyOf.set(payload, found.key);
       return payload;
     } catch (err) {
       return reasonForJoseError(err);
     }
   }
+  const keyOf = new WeakMap<JWTPayload, unknown>();
 
   return {
     remote: source instanceof RemoteJwks ? source : null,
+    verified,
     async verify(token) {
-      let outcome: JWTPayload | IdentityReason;
+      let outcome: JWTPayload | IdentityReason | { cached: Identity };
       try {
         outcome = await verifyPayload(token);
       } catch {
         outcome = 'internal';
       }
       if (typeof outcome === 'string') return rejected('jwt', outcome);
+      if ('cached' in outcome) return outcome.cached as Identity;
       const extracted = extractClaims(outcome, jwt, limits);
       if (extracted.reason) return rejected('jwt', extracted.reason);
       const identity: Identity = { authenticated: true, method: 'jwt', ...extracted };
       if (typeof outcome.iss === 'string') identity.issuer = outcome.iss;
+      verified.set(token, keyOf.get(outcome), outcome, identity, { toleranceSec: jwt.clockToleranceSec, maxTokenAgeSec: jwt.maxTokenAgeSec });
       return identity;
     },
   };

@@ -42,6 +42,7 @@ const OPTIONS_SCHEMA = {
         jwksCooldownSec: nonNegative(86_400),
         jwksTimeoutMs: { type: 'integer', minimum: 1, maximum: 60_000 },
         maxTokenBytes: { type: 'integer', minimum: 256, maximum: 65_536 },
+        verifiedCacheSize: { type: 'integer', minimum: 0, maximum: 1_000_000 },
       },
     },
     apiKeys: {
@@ -128,6 +129,7 @@ function normalizeJwt(jwt: JwtOptions): NonNullable<NormalizedOptions['jwt']> {
     jwksCooldownSec: jwt.jwksCooldownSec ?? 30,
     jwksTimeoutMs: jwt.jwksTimeoutMs ?? 5000,
     maxTokenBytes: jwt.maxTokenBytes ?? 8192,
+    verifiedCacheSize: jwt.verifiedCacheSize ?? 1000,
   };
 }
 

@@ -5,12 +5,15 @@ import { createJwtVerifier, type JwtVerifier } from './jwt.js';
 import { normalizeOptions } from './options.js';
 import { SluiceError } from '../errors.js';
 import type { RemoteJwksStats } from './jwks-cache.js';
+import type { VerifiedCacheStats } from './verified-cache.js';
 import { ANONYMOUS, rejected, type HeadersInput, type Identity, type IdentityResolver, type IdentityResolverOptions } from './types.js';
 
 /** The resolver plus diagnostics (JWKS fetch counters when a remote JWKS is configured). */
 export interface SluiceIdentityResolver extends IdentityResolver {
   /** Counters of the remote JWKS cache, or null with local keys / no JWT. */
   jwksStats(): Readonly<RemoteJwksStats> | null;
+  /** Counters of the verified-token cache, or null without JWT. */
+  verifiedStats(): Readonly<VerifiedCacheStats> | null;
 }
 
 /**
@@ -52,6 +55,7 @@ export function createIdentityResolver(options: IdentityResolverOptions): Sluice
       }
     },
     jwksStats: () => (jwt?.remote ? { ...jwt.remote.stats } : null),
+    verifiedStats: () => (jwt ? { ...jwt.verified.stats } : null),
   };
 }
 

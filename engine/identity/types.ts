@@ -116,6 +116,11 @@ export interface JwtOptions {
   jwksTimeoutMs?: number;
   /** Cap on the raw token length in bytes. Default 8192. */
   maxTokenBytes?: number;
+  /**
+   * Verified tokens remembered (by SHA-256, never raw) so a repeated token skips the signature check while its
+   * exp/nbf/maxTokenAge window holds and the key source still selects the same key. Default 1000; 0 turns it off.
+   */
+  verifiedCacheSize?: number;
 }
 
 /** One service-account API key, stored hashed: `hash` is `sha256:<64 hex>` (see hashApiKey). */
