@@ -46,6 +46,13 @@ export class PathRecorder {
   private keyEscaped = new Uint8Array(32);
   /** Node of string value number `ordinal`. */
   private valueNode = new Int32Array(256);
+  /** Pointer of container node k, valid when prefixGen[k] === gen (gen changes per body/chunk). */
+  private prefixes: string[] = [];
+  private prefixGen = new Int32Array(256);
+  private gen = 1;
+  private chain = new Int32Array(32);
+  /** Escaped pointer tokens of raw keys, kept across bodies. */
+  private readonly keyTokens = new KeyTokens();
 
   /** Start recording a new body. */
   reset(body: Uint8Array): void {
@@ -54,8 +61,16 @@ export class PathRecorder {
     this.ordinalBase = 0;
     this.texts.length = 0;
     this.keyText.length = 0;
+    // Drop the last body's container pointers now (kept until overwritten, they would outlive a young GC).
+    for (let k = 0; k < this.count; k++) if (this.prefixGen[k] === this.gen) this.prefixes[k] = '';
     this.count = 0;
-    if (this.nodes.length > 1 << 20) this.nodes = new Int32Array(1024); // a huge body's tables are not kept
+    this.gen = this.gen === 0x7fffffff ? 1 : this.gen + 1; // never 0: fresh nodes are stamped 0
+    if (this.nodes.length > 1 << 20) {
+      // a huge body's tables are not kept
+      this.nodes = new Int32Array(1024);
+      this.prefixGen = new Int32Array(256);
+      this.prefixes = [];
+    }
     if (this.valueNode.length > 1 << 18) this.valueNode = new Int32Array(256);
   }
 
@@ -115,24 +130,40 @@ export class PathRecorder {
 
   /** The JSON Pointer of string value `ordinal` ('' for a top-level string). */
   pointerOf(ordinal: number): string {
-    const tokens: string[] = [];
+    const node = this.valueNode[ordinal - this.ordinalBase]!;
+    if (node < 0) return '';
+    // Walk up to the nearest container whose pointer is known in this body/chunk, then build down,
+    // remembering each container's pointer (siblings share them: one concatenation per value).
     const nodes = this.nodes;
-    for (let n = this.valueNode[ordinal - this.ordinalBase]!; n >= 0; n = nodes[4 * n]!) {
-      const kind = nodes[4 * n + 3]!;
-      if (kind === KIND_INDEX) tokens.push(String(nodes[4 * n + 1]));
-      else if (kind === KIND_TEXT) tokens.push(escapePointerToken(this.texts[nodes[4 * n + 1]!]!));
-      else {
-        const a = nodes[4 * n + 1]! - this.base;
-        const b = nodes[4 * n + 2]! - this.base;
-        const body = this.body;
-        const text = kind === KIND_ESCAPED_KEY ? decodeJsonStringToString(body, a, b) : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8', a, b);
-        tokens.push(escapePointerToken(text));
+    const chain = this.chain;
+    let depth = 0;
+    let n = node;
+    while (n >= 0 && this.prefixGen[n] !== this.gen) {
+      if (depth === chain.length) this.chain = grow(chain, depth + 1);
+      this.chain[depth++] = n;
+      n = nodes[4 * n]!;
+    }
+    let pointer = n < 0 ? '' : this.prefixes[n]!;
+    while (depth > 0) {
+      n = this.chain[--depth]!;
+      pointer = pointer + '/' + this.token(n);
+      if (depth > 0) {
+        this.prefixes[n] = pointer;
+        this.prefixGen[n] = this.gen;
       }
     }
-    if (tokens.length === 0) return '';
-    // join gives a flat string (concatenation would give a rope that every Map lookup flattens again).
-    tokens.push('');
-    return tokens.reverse().join('/');
+    return pointer;
+  }
+
+  /** The escaped pointer token of node n. */
+  private token(n: number): string {
+    const nodes = this.nodes;
+    const kind = nodes[4 * n + 3]!;
+    if (kind === KIND_INDEX) return indexToken(nodes[4 * n + 1]!);
+    if (kind === KIND_TEXT) return escapePointerToken(this.texts[nodes[4 * n + 1]!]!);
+    const a = nodes[4 * n + 1]! - this.base;
+    const b = nodes[4 * n + 2]! - this.base;
+    return this.keyTokens.token(this.body, a, b, kind === KIND_ESCAPED_KEY);
   }
 
   private step(tok: JsonTokenizer, depth: number): number {
@@ -149,6 +180,8 @@ export class PathRecorder {
   private newNode(parent: number): number {
     const k = this.count++;
     if (4 * k + 4 > this.nodes.length) this.nodes = grow(this.nodes, 4 * k + 4);
+    if (k >= this.prefixGen.length) this.prefixGen = grow(this.prefixGen, k + 1);
+    this.prefixGen[k] = 0;
     this.nodes[4 * k] = parent;
     return k;
   }
@@ -168,5 +201,73 @@ export class PathRecorder {
     const escaped = new Uint8Array(size);
     escaped.set(this.keyEscaped);
     this.keyEscaped = escaped;
+  }
+}
+
+/** Tokens of the first array indexes, built once. */
+const SMALL_INDEX_TOKENS: string[] = Array.from({ length: 1024 }, (_, i) => String(i));
+const DIGITS = new Int32Array(10);
+
+/**
+ * The decimal text of a non-negative int32 array index. Built without `String(n)`: V8 keeps number
+ * strings in a cache that holds them past a young GC, so a long array (a 1 GB record list) would push
+ * millions of dead strings into the old generation.
+ *
+ * @example
+ * indexToken(123456); // '123456'
+ */
+export function indexToken(n: number): string {
+  if (n < SMALL_INDEX_TOKENS.length) return SMALL_INDEX_TOKENS[n]!;
+  const d = DIGITS;
+  let k = 0;
+  do {
+    d[k++] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  } while (n > 0);
+  switch (k) {
+    case 4: return String.fromCharCode(d[3]!, d[2]!, d[1]!, d[0]!);
+    case 5: return String.fromCharCode(d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
+    case 6: return String.fromCharCode(d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
+    case 7: return String.fromCharCode(d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
+    case 8: return String.fromCharCode(d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
+    case 9: return String.fromCharCode(d[8]!, d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
+    default: return String.fromCharCode(d[9]!, d[8]!, d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
+  }
+}
+
+/**
+ * Escaped pointer tokens of raw key bytes, cached by an FNV-1a hash of the bytes (verified byte by byte),
+ * so the same key met again builds no string. Bounded: cleared when full.
+ */
+class KeyTokens {
+  private readonly byHash = new Map<number, Array<{ raw: Uint8Array; token: string }>>();
+  private size = 0;
+
+  token(body: Uint8Array, a: number, b: number, escaped: boolean): string {
+    let h = 0x811c9dc5 ^ (b - a);
+    for (let i = a; i < b; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
+    if (escaped) h = ~h;
+    const bucket = this.byHash.get(h);
+    if (bucket !== undefined) {
+      for (let j = 0; j < bucket.length; j++) {
+        const raw = bucket[j]!.raw;
+        if (raw.length !== b - a) continue;
+        let k = 0;
+        while (k < raw.length && raw[k] === body[a + k]) k++;
+        if (k === raw.length) return bucket[j]!.token;
+      }
+    }
+    const text = escaped ? decodeJsonStringToString(body, a, b) : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8', a, b);
+    const token = escapePointerToken(text);
+    if (b - a > 256) return token; // long keys are not kept
+    if (this.size >= 4096) {
+      this.byHash.clear();
+      this.size = 0;
+    }
+    const entry = { raw: new Uint8Array(body.subarray(a, b)), token }; // a copy: chunks get reused
+    if (bucket !== undefined) bucket.push(entry);
+    else this.byHash.set(h, [entry]);
+    this.size++;
+    return token;
   }
 }
