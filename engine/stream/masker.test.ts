@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { createJsonMasker } from './masker.js';
 import { inspectJson } from './inspect.js';
 import { applyMasks } from './rewriter.js';
-import { testScanner } from './scanner.test-helpers.js';
+import { TEST_DETECTORS, testScanner } from './scanner.test-helpers.js';
+import type { MaskSpan } from './types.js';
 
 const SUITES = fileURLToPath(new URL('../../../shared/suites/', import.meta.url));
 const AWS = 'AKIAIOSFODNN7EXAMPLE';
@@ -92,4 +93,53 @@ describe('createJsonMasker', () => {
       expect(out.equals(Buffer.from(applyMasks(body, spans))), f).toBe(true);
     }
   }, 120_000);
+
+  it('writes overlapping and adjacent hits, shouldMask and function placeholders like spans + applyMasks (differential, every chunk size)', () => {
+    // Overlapping detectors: a key id, a stretch inside it, one that runs past its end, and e-mails next to it.
+    const detectors = [
+      ...TEST_DETECTORS,
+      { ...TEST_DETECTORS[0]!, id: 'inner', pattern: 'IOSF[A-Z]{4}', maxLength: 8 },
+      { ...TEST_DETECTORS[0]!, id: 'tail', pattern: 'EXAMPLE[a-z]+', maxLength: 40 },
+    ];
+    const scanner = testScanner(detectors);
+    const body = Buffer.from(
+      `{"a":"${AWS}tail ${AWS}","b":["x${AWS}a@example.com","\u0041KIAIOSFODNN7EXAMPLE"],"c":{"keep":"${AWS}"},"d":"${AWS}${AWS}"}`,
+    );
+    const spans: MaskSpan[] = inspectJson(body, { scanner }).spans;
+    expect(spans.filter((s, i) => i > 0 && s.start < spans[i - 1]!.end).length).toBeGreaterThan(0); // overlaps exist
+    const cases: Array<Partial<Parameters<typeof createJsonMasker>[0]>> = [
+      {},
+      { shouldMask: (d, p) => d !== 'aws-access-key-id' || p !== '/c/keep' },
+      { shouldMask: (d) => d !== 'inner', placeholder: (d, p) => `<${d}@${p}>` },
+      { placeholder: '#{detector}#{detector}"' },
+    ];
+    for (const opts of cases) {
+      const kept = opts.shouldMask ? spans.filter((s) => opts.shouldMask!(s.detector, s.pointer)) : spans;
+      const expected = Buffer.from(applyMasks(body, kept, { placeholder: opts.placeholder }));
+      for (let size = 1; size <= body.length; size++) {
+        expect(maskChunked(body, size, { scanner, ...opts }).equals(expected), `size ${size} ${JSON.stringify(Object.keys(opts))}`).toBe(true);
+      }
+    }
+  });
+
+  it('hands its tables to the next masker only after a clean end; interleaved maskers stay independent', () => {
+    const scanner = testScanner();
+    const a = createJsonMasker({ scanner });
+    const b = createJsonMasker({ scanner });
+    const outA = [a.write(Buffer.from(`{"x":["${AWS}",`))];
+    const outB = [b.write(Buffer.from(`[{"y":"${AWS.slice(0, 5)}`))];
+    outA.push(a.write(Buffer.from(`"z"]}`)), a.end());
+    expect(() => a.write(Buffer.from('1'))).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_INTERNAL' }));
+    const c = createJsonMasker({ scanner }); // reuses a's tables while b is mid-body
+    const outC = [c.write(Buffer.from(`{"q":{"r":"${AWS}"}}`)), c.end()];
+    outB.push(b.write(Buffer.from(`${AWS.slice(5)}"}]`)), b.end());
+    expect(Buffer.concat(outA).toString()).toBe('{"x":["[REDACTED:aws-access-key-id]","z"]}');
+    expect(Buffer.concat(outB).toString()).toBe('[{"y":"[REDACTED:aws-access-key-id]"}]');
+    expect(Buffer.concat(outC).toString()).toBe('{"q":{"r":"[REDACTED:aws-access-key-id]"}}');
+    expect(b.findings()).toEqual([{ detector: 'aws-access-key-id', category: 'secret', path: '/0/y', count: 1 }]);
+    expect(c.findings()).toEqual([{ detector: 'aws-access-key-id', category: 'secret', path: '/q/r', count: 1 }]);
+    expect(a.findings()).toEqual([{ detector: 'aws-access-key-id', category: 'secret', path: '/x/0', count: 1 }]);
+    expect(() => a.end()).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_INTERNAL' })); // stays failed
+    expect(Buffer.from(c.end()).length).toBe(0); // a second end is a no-op
+  });
 });

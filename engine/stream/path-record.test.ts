@@ -2,14 +2,13 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { JsonTokenizer, type JsonVisitor } from './tokenizer.js';
-import { PathRecorder } from './path-record.js';
+import { PathRecorder, indexToken } from './path-record.js';
 import { createJsonMasker } from './masker.js';
 import { inspectJson } from './inspect.js';
 import { testScanner } from './scanner.test-helpers.js';
 
-function both(text: string): { recorded: string[]; expected: string[] } {
+function both(text: string, paths = new PathRecorder()): { recorded: string[]; expected: string[] } {
   const body = Buffer.from(text);
-  const paths = new PathRecorder();
   paths.reset(body);
   const expected: string[] = [];
   let ordinal = 0;
@@ -67,5 +66,27 @@ describe('PathRecorder', () => {
       m.end();
       expect(m.findings(), `chunk size ${size}`).toEqual(expected);
     }
+  });
+
+  it('matches when one recorder (with its remembered pointers and key tokens) serves many bodies', () => {
+    const paths = new PathRecorder();
+    fc.assert(
+      fc.property(fc.json({ maxDepth: 5 }), (text) => {
+        const { recorded, expected } = both(text, paths);
+        expect(recorded).toEqual(expected);
+      }),
+      { numRuns: 200 },
+    );
+    // Same key bytes, different meaning per body; long arrays (indexes past the prebuilt tokens).
+    expect(both('{"k":{"a":"1"},"k2":["2"]}', paths).recorded).toEqual(['/k/a', '/k2/0']);
+    const long = JSON.stringify(Array.from({ length: 2100 }, (_, i) => (i % 700 === 0 ? { 'x/y': `v${i}` } : `s${i}`)));
+    const { recorded, expected } = both(long, paths);
+    expect(recorded).toEqual(expected);
+    expect(recorded.at(-1)).toBe('/2099');
+  });
+
+  it('indexToken equals String(n) (differential: built without the number-string cache)', () => {
+    for (const n of [0, 9, 10, 1023, 1024, 9999, 10000, 99999, 100000, 123456789, 2 ** 31 - 1]) expect(indexToken(n)).toBe(String(n));
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n) => indexToken(n) === String(n)), { numRuns: 2000 });
   });
 });
