@@ -2,9 +2,9 @@
 import type { Match } from './scanner.js';
 import { confirmRange, type CompiledRule, type TextWindow } from './confirm.js';
 
-/** Sort matches by start, then end, then rule: both engines report in this order. */
+/** Sort matches by start, then end, then rule, then segment: both engines report in this order. */
 export function sortMatches(matches: Match[]): Match[] {
-  return matches.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule);
+  return matches.sort((a, b) => a.start - b.start || a.end - b.end || a.rule - b.rule || (a.segment ?? 0) - (b.segment ?? 0));
 }
 
 /**

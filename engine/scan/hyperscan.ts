@@ -6,6 +6,7 @@ import { ConfirmState, sortMatches } from './confirm-stream.js';
 import { cachedCompile, type DatabaseSpec } from './cache.js';
 import { fieldMatcher } from './fields.js';
 import type { NativeBinding, NativeDatabase } from './native.js';
+import { planBlock, Regions, type Trigger } from './gate.js';
 
 /** Options of the native engine. */
 export interface NativeScannerOptions {
@@ -27,45 +28,77 @@ export function createNativeScanner(
 ): Scanner {
   // Detectors with a `prefilter` are found by it in a database of their own: the cheap literal-led prefilters
   // would otherwise share one automaton with the rest and slow every byte down (measured ~1.8x overall).
-  const groups = [detectors.flatMap((d, i) => (d.prefilter ? [] : [i])), detectors.flatMap((d, i) => (d.prefilter ? [i] : []))]
-    .filter((ids) => ids.length > 0)
-    .map((ids) => Uint32Array.from(ids));
-  const spec = (mode: 'block' | 'stream', ids: Uint32Array): DatabaseSpec => ({
-    patterns: Array.from(ids, (i) => detectors[i]!.prefilter ?? detectors[i]!.pattern),
-    flags: Uint32Array.from(ids, (i) => (detectors[i]!.caseless ? binding.FLAGS.CASELESS : 0)),
-    gaps: Uint32Array.from(ids, (i) => rules[i]!.maxLength),
+  // Detectors with a `trigger` (digit runs: cards, SSNs, phone numbers) have no literal: sharing the main automaton
+  // they cost about as much as all others together. Block mode scans their triggers in the main database and
+  // them only in regions around trigger matches; stream mode keeps the two-database split.
+  const plan = planBlock(detectors);
+  const flagOf = (i: number) => (detectors[i]!.caseless ? binding.FLAGS.CASELESS : 0);
+  const spec = (mode: 'block' | 'stream', ids: Uint32Array, triggers: readonly Trigger[] = []): DatabaseSpec => ({
+    patterns: [...Array.from(ids, (i) => detectors[i]!.prefilter ?? detectors[i]!.pattern), ...triggers.map((t) => t.pattern)],
+    flags: Uint32Array.from([...Array.from(ids, flagOf), ...triggers.map((t) => (t.caseless ? binding.FLAGS.CASELESS : 0))]),
+    gaps: Uint32Array.from([...Array.from(ids, (i) => rules[i]!.maxLength), ...triggers.map((t) => t.reach)]),
     mode,
   });
   checkWidths(binding, rules);
-  const block = groups.map((ids) => compile(binding, spec('block', ids), detectors, ids, options.cacheDir));
+  // block databases: [main + triggers, prefiltered, gated], each only when it has patterns
+  const groups = [plan.main, plan.prefiltered, plan.gated];
+  const block = groups.map((ids, k) => (ids.length + (k === 0 ? plan.triggers.length : 0) === 0 ? null
+    : compile(binding, spec('block', ids, k === 0 ? plan.triggers : []), detectors, ids, options.cacheDir)));
+  const streamGroups = [Uint32Array.from([...plan.main, ...plan.gated]).sort(), plan.prefiltered].filter((ids) => ids.length > 0);
   let streamDbs: NativeDatabase[] | undefined;
   const forField = fieldMatcher(detectors);
+  const regions = new Regions();
   // One reusable result buffer per database: scans allocate nothing on the JS side unless results outgrow it.
   const outs = block.map(() => new Uint32Array(1024));
-  const found: Uint32Array[] = block.map(() => new Uint32Array(0));
-  const collect = (k: number, scanInto: (out: Uint32Array) => number): void => {
+  const empty = new Uint32Array(0);
+  const parts: Part[] = groups.map((ids) => ({ ranges: empty, ids, width: 3, segments: null }));
+  const collect = (k: number, scanInto: (out: Uint32Array) => number): Uint32Array => {
     let n = run(() => scanInto(outs[k]!));
     if (n > outs[k]!.length) {
       outs[k] = new Uint32Array(Math.max(n, 2 * outs[k]!.length));
       n = run(() => scanInto(outs[k]!));
     }
-    found[k] = outs[k]!.subarray(0, n);
+    return outs[k]!.subarray(0, n);
+  };
+  const gatedScan = (bytes: Uint8Array): Uint32Array => {
+    const db = block[2]!;
+    return regions.count === 0 ? empty : collect(2, (out) => db.scanSegmentsInto(bytes, regions.bounds, regions.count, out));
   };
 
   return {
     engine: 'native',
     detectors,
     scan(bytes: Uint8Array): Match[] {
-      for (let k = 0; k < block.length; k++) collect(k, (out) => block[k]!.scanRangesInto(bytes, out));
-      return confirmRanges(rules, bytes, found, groups, 3, null);
+      for (let k = 0; k < 2; k++) {
+        const db = block[k];
+        parts[k]!.ranges = db ? collect(k, (out) => db.scanRangesInto(bytes, out)) : empty;
+        parts[k]!.width = 3;
+      }
+      if (block[2]) {
+        regions.collect(parts[0]!.ranges, 3, plan.main.length, plan.triggers, null, bytes.length);
+        parts[2]!.ranges = gatedScan(bytes);
+        parts[2]!.width = 4;
+        parts[2]!.segments = null;
+      }
+      return confirmRanges(rules, bytes, parts, null);
     },
     scanSegments(bytes: Uint8Array, bounds: Uint32Array, count: number): Match[] {
-      for (let k = 0; k < block.length; k++) collect(k, (out) => block[k]!.scanSegmentsInto(bytes, bounds, count, out));
-      return confirmRanges(rules, bytes, found, groups, 4, bounds);
+      for (let k = 0; k < 2; k++) {
+        const db = block[k];
+        parts[k]!.ranges = db ? collect(k, (out) => db.scanSegmentsInto(bytes, bounds, count, out)) : empty;
+        parts[k]!.width = 4;
+      }
+      if (block[2]) {
+        regions.collect(parts[0]!.ranges, 4, plan.main.length, plan.triggers, bounds, bytes.length);
+        parts[2]!.ranges = gatedScan(bytes);
+        parts[2]!.width = 4;
+        parts[2]!.segments = regions.segments;
+      }
+      return confirmRanges(rules, bytes, parts, bounds);
     },
     openStream(): ScanStream {
-      streamDbs ??= groups.map((ids) => compile(binding, spec('stream', ids), detectors, ids, options.cacheDir));
-      return nativeStream(streamDbs, groups, rules);
+      streamDbs ??= streamGroups.map((ids) => compile(binding, spec('stream', ids), detectors, ids, options.cacheDir));
+      return nativeStream(streamDbs, streamGroups, rules);
     },
     detectorsForField: forField,
   };
@@ -123,29 +156,36 @@ function checkWidth(binding: NativeBinding, rule: CompiledRule, pattern: string)
 }
 
 /**
- * Confirm libhs ranges [id, firstEnd, lastEnd(, segment)] of each database (`found[k]`, local ids mapped to
- * rules by `groups[k]`) in windows of each rule's maxLength.
+ * libhs results of one database: [id, firstEnd, lastEnd(, segment)] rows of `width`; `ids` maps local ids to rules
+ * (ids beyond it are triggers, skipped). With width 4, the fourth column is the scanned segment: `segments` maps it
+ * to the caller's segment (gated regions), else it is the caller's segment itself (or ignored in a block scan).
  */
-function confirmRanges(
-  rules: readonly CompiledRule[], bytes: Uint8Array, found: readonly Uint32Array[], groups: readonly Uint32Array[], width: 3 | 4, bounds: Uint32Array | null,
-): Match[] {
-  let total = 0;
-  for (const ranges of found) total += ranges.length;
-  if (total === 0) return [];
+interface Part {
+  ranges: Uint32Array;
+  ids: Uint32Array;
+  width: 3 | 4;
+  segments: Uint32Array | null;
+}
+
+/** Confirm every part's ranges in windows of each rule's maxLength; `bounds`: the caller's segments, or null (block). */
+function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts: readonly Part[], bounds: Uint32Array | null): Match[] {
+  let rows = 0;
+  for (const part of parts) rows += part.ranges.length / part.width;
+  if (rows === 0) return [];
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Dense candidates: decode once and slice (O(1) in V8) rather than decoding overlapping windows.
-  const whole = (total / width) * 256 > bytes.length ? { text: view.toString('latin1'), base: 0 } : null;
+  const whole = rows * 256 > bytes.length ? { text: view.toString('latin1'), base: 0 } : null;
   const out: Match[] = [];
-  for (let k = 0; k < found.length; k++) {
-    const ranges = found[k]!;
-    const ids = groups[k]!;
+  for (const { ranges, ids, width, segments } of parts) {
     for (let i = 0; i < ranges.length; i += width) {
-      const rule = rules[ids[ranges[i]!]!]!;
+      const local = ranges[i]!;
+      if (local >= ids.length) continue; // a trigger
+      const rule = rules[ids[local]!]!;
       const first = ranges[i + 1]!;
       const last = ranges[i + 2]!;
-      const segment = width === 4 ? ranges[i + 3]! : undefined;
-      const lo = bounds && segment !== undefined ? bounds[2 * segment]! : 0;
-      const hi = bounds && segment !== undefined ? bounds[2 * segment + 1]! : bytes.length;
+      const segment = bounds === null ? undefined : segments === null ? ranges[i + 3]! : segments[ranges[i + 3]!]!;
+      const lo = segment !== undefined ? bounds![2 * segment]! : 0;
+      const hi = segment !== undefined ? bounds![2 * segment + 1]! : bytes.length;
       const from = Math.max(lo, first - rule.maxLength);
       const to = Math.min(hi, last + 1);
       const base = Math.max(0, from - 2 - rule.contextWindow);

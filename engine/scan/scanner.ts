@@ -33,6 +33,12 @@ export interface DetectorDefinition {
    */
   prefilter?: string;
   /**
+   * Optional libhs pattern found inside every match of `pattern` (e.g. `[0-9]{4}` for a card number). The native
+   * engine's block mode then scans this detector only within `maxLength` bytes of a trigger match (libhs patterns
+   * without a literal are slow on every byte); results are unchanged. Ignored with a `prefilter`.
+   */
+  trigger?: string;
+  /**
    * Optional confirm hint: every match contains `text` at most `maxBefore` bytes after its start (e.g. the `@` of
    * an e-mail address). The confirm step then skips stretches that cannot hold a match start (exact results).
    */

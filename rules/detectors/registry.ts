@@ -53,6 +53,18 @@ function checkSemantics(def: DetectorDefinition, source: string): void {
       }
     }
   }
+  if (def.trigger !== undefined) {
+    const inTrigger = forbiddenConstruct(def.trigger);
+    if (inTrigger) throw invalid(source, 'trigger', `${inTrigger} is not allowed`, def.id);
+    // Every example match must contain a trigger match (the native engine scans only around them).
+    const global = new RegExp(def.pattern, def.caseless ? 'gi' : 'g');
+    const trigger = new RegExp(def.trigger, def.caseless ? 'i' : '');
+    for (const example of def.examples.match) {
+      for (const m of example.matchAll(global)) {
+        if (!trigger.test(m[0])) throw invalid(source, 'trigger', `example match "${m[0]}" holds no match of the trigger`, def.id);
+      }
+    }
+  }
   if (def.prefilter !== undefined) {
     const inPrefilter = forbiddenConstruct(def.prefilter);
     if (inPrefilter) throw invalid(source, 'prefilter', `${inPrefilter} is not allowed`, def.id);

@@ -37,6 +37,7 @@ export const detectorSchema: JSONSchemaType<DetectorDefinition> = {
     pattern: { type: 'string', minLength: 4, maxLength: 2000 },
     caseless: { type: 'boolean', nullable: true },
     prefilter: { type: 'string', minLength: 2, maxLength: 2000, nullable: true },
+    trigger: { type: 'string', minLength: 2, maxLength: 200, nullable: true },
     anchor: {
       type: 'object',
       nullable: true,
