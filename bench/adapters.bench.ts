@@ -1,4 +1,4 @@
-/** @module bench/adapters.bench — bare Fastify/Express/undici vs the same with Sluice on loopback (4 KB LLM-style JSON, allow + mask), and streamed TTFB. */
+/** @module bench/adapters.bench — bare Fastify/Express/undici vs the same with Sluice on loopback (4 KB LLM-style JSON, allow + mask): saturated throughput, latency at a fixed rate, streamed TTFB. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { writeFileSync, mkdtempSync } from 'node:fs';
@@ -15,11 +15,14 @@ import { sluiceExpress } from '../adapters/express.js';
 import { sluiceFastify } from '../adapters/fastify.js';
 import { sluiceDispatcher } from '../adapters/undici.js';
 import { isMain, printTable, type BenchResult } from './types.js';
+import { fixedRateLatency, fixedRateLatencyChild, type Latency } from './latency.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 /** Bare and Sluice runs alternate this many times; each case keeps its best round (robust on a shared machine). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = 16;
+/** The unsaturated rate at which per-request latency is compared (well below every case's throughput). */
+const RATE = Number(process.env.BENCH_RATE ?? 400);
 const { key } = generateApiKey();
 const AUTOCANNON = join(createRequire(import.meta.url).resolve('autocannon'), '..', 'autocannon.js');
 
@@ -162,6 +165,25 @@ function row(suite: string, name: string, m: Load, bare?: Load): BenchResult {
   };
 }
 
+/** Fixed-rate latency of `bare` and `guarded`, alternating twice; each keeps its lower p99 (same rule for both). */
+async function latencyPair(bare: () => Promise<Latency>, guarded: () => Promise<Latency>): Promise<[Latency, Latency]> {
+  const best = (a: Latency | null, b: Latency): Latency => (a && a.p99 <= b.p99 ? a : b);
+  let b: Latency | null = null;
+  let g: Latency | null = null;
+  for (let i = 0; i < ROUNDS; i++) { b = best(b, await bare()); g = best(g, await guarded()); }
+  return [b!, g!];
+}
+
+function latencyRows(suite: string, guardedName: string, [bare, guarded]: [Latency, Latency]): BenchResult[] {
+  const name = `${suite} @${RATE} req/s`;
+  const note = (l: Latency): string => `p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms (${l.count} requests)`;
+  return [
+    { suite: name, name: 'bare', hz: 1000 / bare.p99, rme: 0, unit: '1/p99', note: note(bare) },
+    { suite: name, name: guardedName, hz: 1000 / guarded.p99, rme: 0, unit: '1/p99', ratio: bare.p99 / guarded.p99,
+      note: `${note(guarded)}, +${(guarded.p50 - bare.p50).toFixed(2)} ms p50, +${(guarded.p99 - bare.p99).toFixed(2)} ms p99` },
+  ];
+}
+
 /**
  * Run the adapter benchmarks (one run, bare and with Sluice side by side, interleaved).
  *
@@ -176,8 +198,10 @@ export async function run(): Promise<BenchResult[]> {
     const [bareApp, guardedApp] = [await make(null), await make(sluice)];
     const [bare, guarded] = await interleaved(() => cannon(bareApp.url, SECONDS), () => cannon(guardedApp.url, SECONDS),
       () => Promise.all([cannon(bareApp.url, 1), cannon(guardedApp.url, 1)]));
+    const fixed = { rate: RATE, seconds: SECONDS, body: BODY, headers: { 'content-type': 'application/json', 'x-api-key': key } };
+    const latency = await latencyPair(() => fixedRateLatencyChild(bareApp.url, fixed), () => fixedRateLatencyChild(guardedApp.url, fixed));
     await Promise.all([bareApp.close(), guardedApp.close()]);
-    rows.push(row(suite, 'bare', bare), row(suite, 'with Sluice', guarded, bare));
+    rows.push(row(suite, 'bare', bare), row(suite, 'with Sluice', guarded, bare), ...latencyRows(suite, 'with Sluice', latency));
   }
 
   const { base, child } = await startUpstream();
@@ -186,6 +210,9 @@ export async function run(): Promise<BenchResult[]> {
   const [bare, guarded] = await interleaved(() => undiciLoad(`${base}/echo`, plain), () => undiciLoad(`${base}/echo`, guardedAgent),
     () => Promise.all([undiciLoad(`${base}/echo`, plain, 1), undiciLoad(`${base}/echo`, guardedAgent, 1)]));
   rows.push(row('undici', 'bare', bare), row('undici', 'with interceptor', guarded, bare));
+  const fixed = { rate: RATE, seconds: SECONDS, body: BODY, headers: { 'content-type': 'application/json' } };
+  rows.push(...latencyRows('undici', 'with interceptor',
+    await latencyPair(() => fixedRateLatency(`${base}/echo`, fixed, plain), () => fixedRateLatency(`${base}/echo`, fixed, guardedAgent))));
   const [tBare, tSluice] = await streamTimes(`${base}/sse`, [plain, guardedAgent]);
   for (const [what, label] of [['ttfb', 'first byte'], ['ttft', 'first text delta']] as const) {
     rows.push({ suite: `sse ${what}`, name: 'bare', hz: 1000 / tBare![what], rme: 0, unit: `1/${what}`, note: `${label}: median ${tBare![what].toFixed(2)} ms` });
