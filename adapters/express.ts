@@ -132,7 +132,8 @@ export function sluiceExpress(sluice: Sluice, options: SluiceExpressOptions = {}
     }).then(async (guarded) => {
       const body = guarded.body instanceof Uint8Array || guarded.body === null ? guarded.body : await collect(guarded.body);
       if (body && body.length) {
-        (req as { body?: unknown }).body = guarded.json ? JSON.parse(Buffer.from(body).toString('utf8')) : Buffer.from(body);
+        const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength); // a view, not a copy
+        (req as { body?: unknown }).body = guarded.json ? JSON.parse(bytes.toString('utf8')) : bytes;
       }
       wrapResponse(sluice, guarded.exchange, res);
       next();
