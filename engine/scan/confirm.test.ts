@@ -54,6 +54,18 @@ describe('confirm shortcuts are exact', () => {
     expect(shannonEntropy('ab')).toBe(1);
   });
 
+  it('boundary tables agree with the boundary classes on every latin1 char', () => {
+    const bounded = builtinDetectors().map((d, i) => compileRule(d, i)).filter((r) => r.before || r.after);
+    expect(bounded.length).toBeGreaterThan(10);
+    for (const rule of bounded) {
+      for (let code = 0; code < 256; code++) {
+        const ch = String.fromCharCode(code);
+        if (rule.before) expect(rule.beforeTable![code] === 1, `${rule.def.id} before ${code}`).toBe(rule.before.test(ch));
+        if (rule.after) expect(rule.afterTable![code] === 1, `${rule.def.id} after ${code}`).toBe(rule.after.test(ch));
+      }
+    }
+  });
+
   const contextRules = builtinDetectors().map((d, i) => compileRule(d, i)).filter((r) => r.contextWords.length > 0);
   const latin1Char = fc.integer({ min: 0, max: 0xff }).map((c) => String.fromCharCode(c));
   const piece = (rule: CompiledRule) => fc.oneof(

@@ -15,6 +15,9 @@ export interface CompiledRule {
   readonly maxLength: number;
   readonly before: RegExp | null;
   readonly after: RegExp | null;
+  /** `before` / `after` evaluated once for every latin1 char (1 = the char may not touch the match). */
+  readonly beforeTable: Uint8Array | null;
+  readonly afterTable: Uint8Array | null;
   readonly contextWords: readonly string[];
   readonly contextWindow: number;
   /**
@@ -78,6 +81,8 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
     index, def, regex, groupAtEnd, maxLength: def.maxLength,
     before: charClass(def.boundary?.before),
     after: charClass(def.boundary?.after),
+    beforeTable: classTable(charClass(def.boundary?.before)),
+    afterTable: classTable(charClass(def.boundary?.after)),
     contextWords: (def.context?.words ?? []).map((w) => w.toLowerCase()),
     contextWindow: def.context ? Math.max(0, def.context.window) : 0,
     contextRegex: contextRegexOf(def.context?.words ?? []),
@@ -86,6 +91,14 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
     anchor: def.anchor ? Buffer.from(def.anchor.text, 'utf8').toString('latin1') : null,
     anchorMaxBefore: def.anchor?.maxBefore ?? 0,
   };
+}
+
+/** `regex` tested on each of the 256 latin1 chars (the confirm text holds no other), or null. */
+function classTable(regex: RegExp | null): Uint8Array | null {
+  if (regex === null) return null;
+  const table = new Uint8Array(256);
+  for (let code = 0; code < 256; code++) table[code] = regex.test(String.fromCharCode(code)) ? 1 : 0;
+  return table;
 }
 
 /** One case-insensitive RegExp for ASCII context words; null when a word is not ASCII or there are none. */
@@ -178,9 +191,11 @@ function contextInReach(rule: CompiledRule, win: TextWindow, from: number, to: n
 /** Context pre-checks run on windows up to this long (a longer one would cost more than its RegExp pass). */
 const CONTEXT_PRECHECK_MAX = 4096;
 
-function charAt(win: TextWindow, position: number, lo: number, hi: number): string {
-  if (position < lo || position >= hi || position < win.base) return '';
-  return win.text.charAt(position - win.base);
+/** True when the char at absolute `position` (inside [lo, hi) and the window) is in `table` (a boundary class). */
+function touches(table: Uint8Array, regex: RegExp, win: TextWindow, position: number, lo: number, hi: number): boolean {
+  if (position < lo || position >= hi || position < win.base || position - win.base >= win.text.length) return false;
+  const code = win.text.charCodeAt(position - win.base);
+  return code < 256 ? table[code] === 1 : regex.test(String.fromCharCode(code));
 }
 
 /**
@@ -227,7 +242,7 @@ export function confirmRange(
       next = start + 1;
       continue;
     }
-    if ((rule.before && rule.before.test(charAt(win, start - 1, lo, hi))) || (rule.after && rule.after.test(charAt(win, end, lo, hi)))) {
+    if ((rule.beforeTable !== null && touches(rule.beforeTable, rule.before!, win, start - 1, lo, hi)) || (rule.afterTable !== null && touches(rule.afterTable, rule.after!, win, end, lo, hi))) {
       regex.lastIndex = m.index + 1; // like a failed lookaround: try the next start
       next = start + 1;
       continue;

@@ -62,7 +62,12 @@ export function createNativeScanner(
   };
   const gatedScan = (bytes: Uint8Array): Uint32Array => {
     const db = block[2]!;
-    return regions.count === 0 ? empty : collect(2, (out) => db.scanSegmentsInto(bytes, regions.bounds, regions.count, out));
+    if (regions.count === 0) return empty;
+    const length = regions.pack(bytes); // may replace regions.packed
+    const packed = regions.packed.subarray(0, length);
+    const rows = collect(2, (out) => db.scanSegmentsInto(packed, regions.packedBounds, regions.count, out));
+    regions.unpack(rows);
+    return rows;
   };
 
   return {
@@ -167,6 +172,14 @@ interface Part {
   segments: Uint32Array | null;
 }
 
+type Latin1Slice = (this: Buffer, start: number, end: number) => string;
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
+
+/** `buf.toString('latin1', start, end)` without its argument handling (Node's own latin1Slice when present). */
+function latin1(buf: Buffer, start: number, end: number): string {
+  return latin1Slice !== undefined ? latin1Slice.call(buf, start, end) : buf.toString('latin1', start, end);
+}
+
 /** Confirm every part's ranges in windows of each rule's maxLength; `bounds`: the caller's segments, or null (block). */
 function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts: readonly Part[], bounds: Uint32Array | null): Match[] {
   let rows = 0;
@@ -189,7 +202,7 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
       const from = Math.max(lo, first - rule.maxLength);
       const to = Math.min(hi, last + 1);
       const base = Math.max(0, from - 2 - rule.contextWindow);
-      confirmRange(rule, whole ?? { text: view.toString('latin1', base, to), base }, from, to, lo, hi, out, segment);
+      confirmRange(rule, whole ?? { text: latin1(view, base, to), base }, from, to, lo, hi, out, segment);
     }
   }
   return sortMatches(out);

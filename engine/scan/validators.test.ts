@@ -1,6 +1,8 @@
 /** @module scan/validators.test — each validator on known-good values and on the look-alikes it must reject. */
 import { describe, expect, it } from 'vitest';
-import { base62Checksum, luhnChecksum, runValidator } from './validators.js';
+import { crc32 } from 'node:zlib';
+import fc from 'fast-check';
+import { base62Checksum, crc32Latin1, luhnChecksum, runValidator } from './validators.js';
 
 const accept = (name: Parameters<typeof runValidator>[0], values: string[]) =>
   it(`${name} accepts ${values.length} valid values`, () => {
@@ -24,6 +26,14 @@ describe('validators', () => {
 
   accept('us-ssn', ['536-22-1234', '536 22 1234', '536221234', '001-01-0001', '665-99-9999']);
   reject('us-ssn', ['000-12-3456', '666-12-3456', '912-34-5678', '123-00-4567', '123-45-0000', '078-05-1120', '219-09-9999', '123-45-6789', '111-11-1111', '536-22 1234', '53622-1234', '536-22-12345']);
+
+  it('crc32Latin1 equals zlib crc32 of the latin1 bytes (any UTF-16 text)', () => {
+    expect(crc32Latin1('')).toBe(0);
+    expect(crc32Latin1('123456789')).toBe(0xcbf43926); // the CRC-32 check value
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => {
+      expect(crc32Latin1(text)).toBe(crc32(Buffer.from(text, 'latin1')));
+    }), { numRuns: 500 });
+  });
 
   it('github-crc32 accepts tokens whose last 6 characters are base62(CRC32(body))', () => {
     const body = 'aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1';

@@ -1,6 +1,5 @@
 /** @module scan/validators — checksum and format validators run in JS on each confirmed candidate. */
 import { isIP } from 'node:net';
-import { crc32 } from 'node:zlib';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { parse as parseDomain } from 'tldts';
 import type { ValidatorName } from './scanner.js';
@@ -119,12 +118,33 @@ export function githubCrc32(text: string): boolean {
   return text.slice(-6) === base62Checksum(body);
 }
 
+const CRC_TABLE = (() => {
+  const table = new Int32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c;
+  }
+  return table;
+})();
+
+/**
+ * CRC-32 (zlib's) of the latin1 bytes of `text` (each char's low byte, as Buffer.from(text, 'latin1')), without
+ * building a Buffer: the confirm step checks short token bodies, where the Buffer and native call cost the most.
+ * @example crc32Latin1('hello') === zlib.crc32(Buffer.from('hello', 'latin1')) // true
+ */
+export function crc32Latin1(text: string): number {
+  let c = -1;
+  for (let i = 0; i < text.length; i++) c = CRC_TABLE[(c ^ text.charCodeAt(i)) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
 /**
  * The 6-character base62 CRC32 checksum GitHub and npm append to their tokens.
  * @example base62Checksum('abc') // six base62 characters
  */
 export function base62Checksum(body: string): string {
-  let n = crc32(Buffer.from(body, 'latin1'));
+  let n = crc32Latin1(body);
   let out = '';
   while (n > 0) {
     out = BASE62[n % 62] + out;
