@@ -11,14 +11,14 @@ import { opaAvailable, writeFixture } from './rego-fixture.js';
 
 const POLICY = { 'p.rego': 'package sluice\n\ndecision := {"n": data.config.n}\n', 'data.json': '{"config":{"n":1}}' };
 
-/** An opa wrapper that appends one line per invocation to a log, then runs the real opa. */
+/** An opa wrapper that appends one line per invocation (`build wasm`, `build plan`, …) to a log, then runs the real opa. */
 function countingOpa(dir: string): { opa: string; builds: () => number } {
   const log = join(dir, 'calls.log');
   writeFileSync(log, '');
   const opa = join(dir, 'opa');
-  writeFileSync(opa, `#!/bin/sh\necho "$1" >> '${log}'\nexec '${findOpa()}' "$@"\n`);
+  writeFileSync(opa, `#!/bin/sh\necho "$1 $3" >> '${log}'\nexec '${findOpa()}' "$@"\n`);
   chmodSync(opa, 0o755);
-  return { opa, builds: () => readFileSync(log, 'utf8').split('\n').filter((l) => l === 'build').length };
+  return { opa, builds: () => readFileSync(log, 'utf8').split('\n').filter((l) => l === 'build wasm').length };
 }
 
 describe.skipIf(!opaAvailable)('buildBundle (needs the OPA compiler: make opa)', () => {

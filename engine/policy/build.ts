@@ -3,6 +3,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { SluiceError } from '../errors.js';
+import { annotateInputShape } from './bundle-shape.js';
 import { findOpa, opaVersion, runOpa } from './opa.js';
 import { defaultCacheDir } from './paths.js';
 
@@ -48,7 +49,7 @@ async function policyFiles(dir: string): Promise<string[]> {
  * const hash = await policyHash('rules/policies', '1.22.0', ['sluice/decision']);
  */
 export async function policyHash(dir: string, version: string, entrypoints: string[]): Promise<string> {
-  const hash = createHash('sha256').update(`sluice-build-v1\0${version}\0${entrypoints.join(',')}\0`);
+  const hash = createHash('sha256').update(`sluice-build-v2\0${version}\0${entrypoints.join(',')}\0`);
   const files = await policyFiles(dir);
   if (!files.some((f) => f.endsWith('.rego'))) {
     throw new SluiceError('SLUICE_ERR_POLICY_BUILD', `no .rego files in ${dir}`);
@@ -91,6 +92,7 @@ export async function buildBundle(options: BuildOptions): Promise<BuildResult> {
   for (const entrypoint of entrypoints) args.push('-e', entrypoint);
   try {
     await runOpa(opa, [...args, dir]);
+    await annotateInputShape(partial, opa, dir, entrypoints);
     await rename(partial, cachedBundle);
   } finally {
     await rm(partial, { force: true });

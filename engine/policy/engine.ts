@@ -80,7 +80,7 @@ export class PolicyEngine {
     }
     let inputJson: string | undefined;
     try {
-      inputJson = JSON.stringify(input);
+      inputJson = JSON.stringify(this.runtime.slimInput(input)); // only what the policy can read
     } catch (err) {
       return this.failed(new SluiceError('SLUICE_ERR_INPUT_INVALID', (err as Error).message, { cause: err }));
     }

@@ -1,8 +1,10 @@
 /** @module policy/runtime — a compiled policy ready to serve: module, instance, entrypoint and data, swapped as one. */
 import { SluiceError } from '../errors.js';
 import { DEFAULT_ENTRYPOINT } from './build.js';
+import { inputShapeOf } from './bundle-shape.js';
 import { PolicyInstance, type PolicyMemory } from './evaluate.js';
 import type { PolicyArtifact } from './load.js';
+import { createInputSlimmer, type InputSlimmer } from './slim-input.js';
 import { compileWasm, wasmExports, type WasmModule } from './wasm.js';
 
 function serializeData(data: unknown): string {
@@ -26,6 +28,8 @@ function serializeData(data: unknown): string {
  */
 export class PolicyRuntime {
   readonly loadedAt = new Date();
+  /** Prunes an input to what the policy can read (identity when the bundle records no input shape). */
+  readonly slimInput: InputSlimmer;
 
   constructor(
     readonly artifact: PolicyArtifact,
@@ -36,7 +40,9 @@ export class PolicyRuntime {
     readonly entrypoints: string[],
     readonly dataJson: string,
     readonly memory: PolicyMemory,
-  ) {}
+  ) {
+    this.slimInput = createInputSlimmer(inputShapeOf(artifact.manifest, artifact.wasm));
+  }
 
   /** Replace the instance by a fresh one from the same module and data (after a trap); keeps the old on failure. */
   renew(): void {
