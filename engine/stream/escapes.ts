@@ -119,7 +119,7 @@ export class DecodeArena {
           for (let k = i; k < j; k++) b[n++] = buf[k]!;
           this.length = n;
         } else {
-          src.copy(this.bytes, this.length, i, j);
+          this.bytes.set(src.subarray(i, j), this.length);
           this.length += j - i;
         }
         i = j;

@@ -124,6 +124,34 @@ describe('tokenizer events and pointers', () => {
     }
   });
 
+  it('key readers agree at every chunking, keys cut anywhere (keys read in place, stacked in the arena at chunk ends)', () => {
+    const long = 'gamma-a-key-name-longer-than-thirty-two-bytes';
+    const body = Buffer.from(`{"alpha":{"b\\u0065ta":["x",{"${long}":"y","d":[{"q":"v"}]}],"e":"z"},"f":{"":"w"},"g~/":"u"}`);
+    const read = (size: number): string[] => {
+      const log: string[] = [];
+      let tok!: JsonTokenizer;
+      const visitor: JsonVisitor = {
+        string(_s, _e, isKey) {
+          if (isKey) return;
+          const raw = tok.keyRaw();
+          log.push([tok.key(), raw, Buffer.from(tok.keyBytes()).toString('latin1'), tok.keyHash(), tok.keyEquals(Buffer.from(raw, 'latin1')), tok.keyHasEscapes(), tok.pointer(), tok.pathSegments().join(',')].join('|'));
+        },
+        primitive() {},
+        open() {},
+        close() {},
+      };
+      tok = new JsonTokenizer(visitor);
+      for (let i = 0; i < body.length; i += size) tok.write(body.subarray(i, i + size));
+      tok.end();
+      return log;
+    };
+    const whole = read(body.length);
+    expect(whole.map((l) => l.split('|')[6])).toEqual(['/alpha/beta/0', `/alpha/beta/1/${long}`, `/alpha/beta/1/d/0/q`, '/alpha/e', '/f/', '/g~0~1']);
+    expect(whole[0]!.split('|').slice(0, 3)).toEqual(['', '', '']); // in an array: no key
+    expect(whole[1]!.split('|').slice(0, 3)).toEqual([long, long, long]);
+    for (let size = 1; size < body.length; size++) expect(read(size), `size ${size}`).toEqual(whole);
+  });
+
   it('validates limits at construction', () => {
     expect(() => new JsonTokenizer(NOOP_VISITOR, { maxDepth: 0 })).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_INVALID_OPTIONS' }));
   });

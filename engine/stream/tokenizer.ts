@@ -113,9 +113,16 @@ const LIT_NULL = [0x6e, 0x75, 0x6c, 0x6c];
 /** Bytes allowed after a backslash: " \ / b f n r t u. */
 const ESCAPE_OK = new Uint8Array(256);
 for (const c of '"\\/bfnrtu') ESCAPE_OK[c.charCodeAt(0)] = 1;
+/** Bytes that end a plain run inside a string: quote, backslash, control bytes. */
+const STRING_STOP = new Uint8Array(256);
+for (let c = 0; c < 0x20; c++) STRING_STOP[c] = 1;
+STRING_STOP[0x22] = 1;
+STRING_STOP[0x5c] = 1;
 /** Hex digits. */
 const HEX = new Uint8Array(256);
 for (const c of '0123456789abcdefABCDEF') HEX[c.charCodeAt(0)] = 1;
+
+const EMPTY_CHUNK = new Uint8Array(0);
 
 function asBuffer(buf: Uint8Array): Buffer {
   return Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -166,11 +173,18 @@ export class JsonTokenizer {
   private depth = 0;
   private kinds: Uint8Array;
   private indexes: Int32Array;
-  /** Key arena: keys of the current path, raw bytes, stacked by depth. */
+  /**
+   * Keys of the current path, raw bytes, by depth: [keyBegin, keyEnd) in the chunk being written when
+   * keyInChunk is 1 (no copy while the chunk is read), else in the key arena, where the keys still on
+   * the path are stacked by depth when a chunk ends.
+   */
   private keyArena: Buffer;
   private keyBegin: Int32Array;
   private keyEnd: Int32Array;
   private keyEscaped: Uint8Array;
+  private keyInChunk: Uint8Array;
+  /** The chunk being written (keys with keyInChunk point into it). */
+  private chunk: Uint8Array = EMPTY_CHUNK;
   private strStart = 0;
   private strIsKey = false;
   private strEscaped = false;
@@ -195,6 +209,7 @@ export class JsonTokenizer {
     this.keyBegin = spare?.keyBegin ?? new Int32Array(n);
     this.keyEnd = spare?.keyEnd ?? new Int32Array(n);
     this.keyEscaped = spare?.keyEscaped ?? new Uint8Array(n);
+    this.keyInChunk = spare?.keyInChunk ?? new Uint8Array(n);
     this.keyArena = spare?.keyArena ?? Buffer.allocUnsafe(64);
     if (spare) {
       this.kinds[0] = 0;
@@ -202,20 +217,23 @@ export class JsonTokenizer {
       this.keyBegin[0] = 0;
       this.keyEnd[0] = 0;
       this.keyEscaped[0] = 0;
+      this.keyInChunk[0] = 0;
     }
   }
 
   /** After a successful end: hand the stacks to the next tokenizer; this one keeps empty ones. */
   private releaseStacks(): void {
     if (SPARE_STACKS.length < 4 && this.kinds.length <= 64 && this.keyArena.length <= 4096) {
-      SPARE_STACKS.push({ kinds: this.kinds, indexes: this.indexes, keyBegin: this.keyBegin, keyEnd: this.keyEnd, keyEscaped: this.keyEscaped, keyArena: this.keyArena });
+      SPARE_STACKS.push({ kinds: this.kinds, indexes: this.indexes, keyBegin: this.keyBegin, keyEnd: this.keyEnd, keyEscaped: this.keyEscaped, keyInChunk: this.keyInChunk, keyArena: this.keyArena });
     }
     this.kinds = EMPTY_STACKS.kinds;
     this.indexes = EMPTY_STACKS.indexes;
     this.keyBegin = EMPTY_STACKS.keyBegin;
     this.keyEnd = EMPTY_STACKS.keyEnd;
     this.keyEscaped = EMPTY_STACKS.keyEscaped;
+    this.keyInChunk = EMPTY_STACKS.keyInChunk;
     this.keyArena = EMPTY_STACKS.keyArena;
+    this.chunk = EMPTY_CHUNK;
   }
 
   /** Replace the visitor (e.g. on a tokenizer that re-reads a chunk after `copyStateTo`). */
@@ -252,13 +270,18 @@ export class JsonTokenizer {
   /** Raw bytes of the innermost key (a view into an internal arena; valid until the next write). */
   keyBytes(): Uint8Array {
     const d = this.depth;
-    return this.keyArena.subarray(this.keyBegin[d], this.keyEnd[d]);
+    return this.keySource(d).subarray(this.keyBegin[d], this.keyEnd[d]);
+  }
+
+  /** Where the key at depth d lies: the current chunk or the arena. */
+  private keySource(d: number): Uint8Array {
+    return this.keyInChunk[d] === 1 ? this.chunk : this.keyArena;
   }
 
   /** Raw text of the innermost key (latin1 of its bytes: a cheap cache key, not the decoded key). */
   keyRaw(): string {
     const d = this.depth;
-    return this.keyArena.toString('latin1', this.keyBegin[d]!, this.keyEnd[d]!);
+    return asBuffer(this.keySource(d)).toString('latin1', this.keyBegin[d]!, this.keyEnd[d]!);
   }
 
   /**
@@ -276,6 +299,7 @@ export class JsonTokenizer {
     other.keyBegin.set(this.keyBegin.subarray(0, d + 1));
     other.keyEnd.set(this.keyEnd.subarray(0, d + 1));
     other.keyEscaped.set(this.keyEscaped.subarray(0, d + 1));
+    other.keyInChunk.fill(0); // between writes every key is in the arena
     const used = this.keyEnd[d]!;
     if (other.keyArena.length < used) other.keyArena = Buffer.allocUnsafe(this.keyArena.length);
     this.keyArena.copy(other.keyArena, 0, 0, used);
@@ -293,7 +317,7 @@ export class JsonTokenizer {
   /** FNV-1a hash of the innermost key's raw bytes (no allocation; a cache key). */
   keyHash(): number {
     const d = this.depth;
-    const a = this.keyArena;
+    const a = this.keySource(d);
     const end = this.keyEnd[d]!;
     let h = 0x811c9dc5 ^ (end - this.keyBegin[d]!);
     for (let i = this.keyBegin[d]!; i < end; i++) h = Math.imul(h ^ a[i]!, 0x01000193);
@@ -305,7 +329,7 @@ export class JsonTokenizer {
     const d = this.depth;
     const begin = this.keyBegin[d]!;
     if (this.keyEnd[d]! - begin !== raw.length) return false;
-    const a = this.keyArena;
+    const a = this.keySource(d);
     for (let i = 0; i < raw.length; i++) if (a[begin + i] !== raw[i]) return false;
     return true;
   }
@@ -322,7 +346,7 @@ export class JsonTokenizer {
   }
 
   private keyAt(d: number): string {
-    const text = this.keyArena.toString('utf8', this.keyBegin[d]!, this.keyEnd[d]!);
+    const text = asBuffer(this.keySource(d)).toString('utf8', this.keyBegin[d]!, this.keyEnd[d]!);
     return this.keyEscaped[d] === 1 ? (JSON.parse(`"${text}"`) as string) : text;
   }
 
@@ -368,8 +392,7 @@ export class JsonTokenizer {
     return this.fail('SLUICE_ERR_JSON_SYNTAX', `${what} at offset ${offset}`, offset);
   }
 
-  private appendKey(buf: Uint8Array, from: number, to: number): void {
-    const d = this.depth;
+  private appendKey(buf: Uint8Array, from: number, to: number, d: number): void {
     const at = this.keyEnd[d]!;
     const need = at + (to - from);
     if (need > this.keyArena.length) {
@@ -394,6 +417,7 @@ export class JsonTokenizer {
     this.keyBegin = grow(this.keyBegin, (n) => new Int32Array(n));
     this.keyEnd = grow(this.keyEnd, (n) => new Int32Array(n));
     this.keyEscaped = grow(this.keyEscaped, (n) => new Uint8Array(n));
+    this.keyInChunk = grow(this.keyInChunk, (n) => new Uint8Array(n));
   }
 
   private pushContainer(kind: number, offset: number): void {
@@ -405,9 +429,42 @@ export class JsonTokenizer {
     this.depth = d;
     this.kinds[d] = kind;
     this.indexes[d] = 0;
-    this.keyBegin[d] = this.keyEnd[d - 1]!;
-    this.keyEnd[d] = this.keyBegin[d]!;
+    this.keyBegin[d] = 0;
+    this.keyEnd[d] = 0;
     this.keyEscaped[d] = 0;
+    this.keyInChunk[d] = 0;
+  }
+
+  /**
+   * End of a chunk: stack the keys still on the path in the arena (copied out of the chunk, or moved
+   * down over keys that left the path), then append the part read so far of a key still open.
+   */
+  private settleKeys(buf: Uint8Array, base: number, n: number, openKey: boolean): void {
+    const top = openKey ? this.depth - 1 : this.depth;
+    let pos = 0;
+    for (let d = 1; d <= top; d++) {
+      const b = this.keyBegin[d]!;
+      const len = this.keyEnd[d]! - b;
+      if (this.keyInChunk[d] === 1) {
+        this.keyEnd[d] = pos; // appendKey writes at keyEnd
+        this.appendKey(buf, b, b + len, d);
+        this.keyInChunk[d] = 0;
+      } else if (b !== pos) this.keyArena.copyWithin(pos, b, b + len);
+      this.keyBegin[d] = pos;
+      this.keyEnd[d] = pos += len;
+    }
+    if (openKey) {
+      const d = this.depth;
+      const start = this.strStart;
+      if (start >= base) {
+        // Began in this chunk: its bytes so far go on top of the stack.
+        this.keyBegin[d] = pos;
+        this.keyEnd[d] = pos;
+        this.keyInChunk[d] = 0;
+        this.appendKey(buf, start - base, n, d);
+      } else this.appendKey(buf, 0, n, d); // earlier part already on top of the stack
+    }
+    this.chunk = EMPTY_CHUNK;
   }
 
   /**
@@ -426,6 +483,7 @@ export class JsonTokenizer {
     }
     const visitor = this.visitor;
     const maxToken = this.limits.maxTokenBytes;
+    this.chunk = buf;
     let state = this.state;
     let i = 0;
     let c = 0;
@@ -440,12 +498,8 @@ export class JsonTokenizer {
         // Two-byte escapes (\n, \", …) are stepped over in place; \u goes through the escape states.
         for (;;) {
           if (nextQuote < i) {
-            const lim = i + 32 < n ? i + 32 : n;
-            while (i < lim) {
-              c = buf[i]!;
-              if (c === 0x22 || c === 0x5c || c < 0x20) break;
-              i++;
-            }
+            const lim = i + 16 < n ? i + 16 : n;
+            while (i < lim && STRING_STOP[(c = buf[i]!)] === 0) i++;
             if (i < lim || i === n) break;
             if (bytes === null) bytes = asBuffer(buf);
             nextQuote = bytes.indexOf(0x22, i);
@@ -472,8 +526,14 @@ export class JsonTokenizer {
           if (end - start > maxToken) this.fail('SLUICE_ERR_JSON_TOKEN_SIZE', `string longer than ${maxToken} bytes`, start);
           i++;
           if (this.strIsKey) {
-            this.appendKey(buf, start > base ? start - base : 0, end - base);
-            this.keyEscaped[this.depth] = this.strEscaped ? 1 : 0;
+            const d = this.depth;
+            if (start >= base) {
+              // Read within this chunk: point at it (copied only if still on the path when the chunk ends).
+              this.keyBegin[d] = start - base;
+              this.keyEnd[d] = end - base;
+              this.keyInChunk[d] = 1;
+            } else this.appendKey(buf, 0, end - base, d);
+            this.keyEscaped[d] = this.strEscaped ? 1 : 0;
             state = S_COLON;
             visitor.string(start, end, true, this.strEscaped);
           } else {
@@ -573,7 +633,6 @@ export class JsonTokenizer {
             this.strStart = base + i + 1;
             this.strIsKey = true;
             this.strEscaped = false;
-            this.keyEnd[this.depth] = this.keyBegin[this.depth]!;
             state = S_STRING;
             i++;
             continue;
@@ -680,13 +739,14 @@ export class JsonTokenizer {
       this.syntax(c, base + i);
     }
     // Chunk consumed: save partial tokens.
-    if (state === S_STRING || state === S_ESC || (state >= S_U1 && state <= S_U4)) {
+    const inString = state === S_STRING || state === S_ESC || (state >= S_U1 && state <= S_U4);
+    if (inString) {
       const start = this.strStart;
       if (base + n - start > maxToken) this.fail('SLUICE_ERR_JSON_TOKEN_SIZE', `string longer than ${maxToken} bytes`, start);
-      if (this.strIsKey) this.appendKey(buf, start > base ? start - base : 0, n);
     } else if (state >= S_N_MINUS && state <= S_N_EXP) {
       if (base + n - this.tokStart > maxToken) this.fail('SLUICE_ERR_JSON_TOKEN_SIZE', `number longer than ${maxToken} bytes`, this.tokStart);
     }
+    this.settleKeys(buf, base, n, inString && this.strIsKey);
     this.state = state;
     this.base = base + n;
   }
@@ -719,6 +779,7 @@ interface Stacks {
   keyBegin: Int32Array;
   keyEnd: Int32Array;
   keyEscaped: Uint8Array;
+  keyInChunk: Uint8Array;
   keyArena: Buffer;
 }
 
@@ -727,7 +788,7 @@ const SPARE_STACKS: Stacks[] = [];
 /** What an ended tokenizer holds instead: depth-1 stacks, so late reads of key/pointer stay empty. */
 const EMPTY_STACKS: Stacks = {
   kinds: new Uint8Array(1), indexes: new Int32Array(1), keyBegin: new Int32Array(1), keyEnd: new Int32Array(1),
-  keyEscaped: new Uint8Array(1), keyArena: Buffer.alloc(0),
+  keyEscaped: new Uint8Array(1), keyInChunk: new Uint8Array(1), keyArena: Buffer.alloc(0),
 };
 
 /** A visitor that ignores everything (tokenize-only validation). */
