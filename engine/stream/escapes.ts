@@ -119,7 +119,8 @@ export class DecodeArena {
           for (let k = i; k < j; k++) b[n++] = buf[k]!;
           this.length = n;
         } else {
-          this.bytes.set(src.subarray(i, j), this.length);
+          // A plain Uint8Array view: Buffer#subarray goes through the species constructor (slow).
+          this.bytes.set(new Uint8Array(src.buffer, src.byteOffset + i, j - i), this.length);
           this.length += j - i;
         }
         i = j;

@@ -5,7 +5,7 @@ import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor, type R
 import { FieldClaims, SegmentBatch, type RawHit } from './detect.js';
 import { FindingCounter } from './inspect.js';
 import { PathRecorder } from './path-record.js';
-import { copyBytes, placeholderRenderer } from './rewriter.js';
+import { copyBytes, rendererFor } from './rewriter.js';
 import type { FindingSummary, Placeholder } from './types.js';
 
 /** Options of `createJsonMasker`. */
@@ -78,6 +78,7 @@ class ValueCollector implements JsonVisitor {
 
 const EMPTY = new Uint8Array(0);
 const NO_HITS: RawHit[] = [];
+const NO_BOUNDS = new Int32Array(0);
 
 /** Per-masker tables handed from an ended masker to the next one (small bodies: no construction cost). */
 interface MaskerTables {
@@ -113,7 +114,7 @@ export function createJsonMasker(opts: JsonMaskerOptions): JsonMasker {
     throw new SluiceError('SLUICE_ERR_INVALID_OPTIONS', 'shouldMask must be a function');
   }
   const limits = resolveLimits(opts.limits);
-  const render = placeholderRenderer(opts.placeholder);
+  const render = rendererFor(opts.placeholder);
   return new StreamMasker(opts.scanner, limits, render, typeof opts.placeholder === 'function', opts.shouldMask);
 }
 
@@ -132,7 +133,7 @@ class StreamMasker implements JsonMasker {
   /** Placeholder bytes per rule (string placeholders render the same bytes for every span of a detector). */
   private readonly rendered: Array<Buffer | undefined> = [];
   /** Kept spans of the current chunk: start, end, rule (merged, in order); pointers only for function placeholders. */
-  private spanBounds = new Int32Array(96);
+  private spanBounds = NO_BOUNDS; // allocated on the first hit
   private readonly spanPointers: string[] = [];
 
   constructor(
@@ -256,7 +257,7 @@ class StreamMasker implements JsonMasker {
         throw new SluiceError('SLUICE_ERR_INTERNAL', 'mask span out of range', { details: { start: h.start, end: h.end } });
       }
       if (3 * kept + 3 > bounds.length) {
-        const grown = new Int32Array(bounds.length * 2);
+        const grown = new Int32Array(Math.max(96, bounds.length * 2));
         grown.set(bounds);
         this.spanBounds = bounds = grown;
       }

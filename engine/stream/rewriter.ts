@@ -40,7 +40,13 @@ export function placeholderRenderer(placeholder: Placeholder = '[REDACTED:{detec
 /** Renderers of string placeholders, kept across calls (their rendered bytes are cached per detector). */
 const RENDERERS = new Map<string, ReturnType<typeof placeholderRenderer>>();
 
-function rendererFor(placeholder: Placeholder = '[REDACTED:{detector}]'): ReturnType<typeof placeholderRenderer> {
+/**
+ * The renderer of `placeholder`, shared across calls for string placeholders (their bytes stay cached).
+ *
+ * @example
+ * rendererFor('[REDACTED:{detector}]')('email', '/to', false); // bytes of [REDACTED:email]
+ */
+export function rendererFor(placeholder: Placeholder = '[REDACTED:{detector}]'): ReturnType<typeof placeholderRenderer> {
   if (typeof placeholder !== 'string') return placeholderRenderer(placeholder);
   let render = RENDERERS.get(placeholder);
   if (!render) {
@@ -137,7 +143,7 @@ export function copyBytes(src: Uint8Array, from: number, to: number, dst: Uint8A
     for (let i = from; i < to; i++) dst[at++] = src[i]!;
     return at;
   }
-  dst.set(src.subarray(from, to), at);
+  dst.set(new Uint8Array(src.buffer, src.byteOffset + from, n), at); // not Buffer#subarray (species constructor)
   return at + n;
 }
 
