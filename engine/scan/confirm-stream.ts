@@ -27,12 +27,15 @@ export class ConfirmState {
   private readonly pending: number[][];
   private readonly always: Uint8Array;
   private readonly keep: number;
+  /** Per rule: every candidate ending at or before this offset is marked (default: all up to `limit`). */
+  private readonly horizon: Float64Array;
 
   /** `always`: rules that may start anywhere (JS rules without keywords). */
   constructor(private readonly rules: readonly CompiledRule[], always: readonly number[]) {
     this.resume = new Float64Array(rules.length);
     this.pending = rules.map(() => []);
     this.always = new Uint8Array(rules.length);
+    this.horizon = new Float64Array(rules.length).fill(Infinity);
     for (const r of always) this.always[r] = 1;
     let keep = 0;
     for (const rule of rules) keep = Math.max(keep, 2 * rule.maxLength + rule.contextWindow + 2);
@@ -60,6 +63,14 @@ export class ConfirmState {
     else mergeInto(list, from, to);
   }
 
+  /**
+   * Candidates of `rule` may still be marked late, ending anywhere after `offset` (e.g. trigger-gated rules whose
+   * regions are scanned once complete): its windows stay open until no such candidate can merge into them.
+   */
+  setHorizon(rule: number, offset: number): void {
+    this.horizon[rule] = offset;
+  }
+
   /** Confirm what the bytes so far allow (all of it when `final`), then drop text no rule can need again. */
   confirm(final: boolean): Match[] {
     const out: Match[] = [];
@@ -72,8 +83,9 @@ export class ConfirmState {
       }
       const list = this.pending[r]!;
       let done = 0;
-      // a later candidate starts windows at ≥ limit + 1 - maxLength: windows ending at or before that are closed
-      for (; done < list.length && (final || list[done + 1]! <= limit + 1 - rule.maxLength); done += 2) {
+      const known = Math.min(limit, this.horizon[r]!);
+      // a later candidate starts windows at ≥ known + 1 - maxLength: windows ending at or before that are closed
+      for (; done < list.length && (final || list[done + 1]! <= known + 1 - rule.maxLength); done += 2) {
         const from = Math.max(0, this.resume[r]!, list[done]!);
         const to = Math.min(limit, list[done + 1]!);
         if (from < to) this.resume[r] = Math.max(this.resume[r]!, confirmRange(rule, this.window, from, to, 0, limit, out));
@@ -89,6 +101,8 @@ export class ConfirmState {
     for (let r = 0; r < this.rules.length; r++) {
       const list = this.pending[r]!;
       if (list.length > 0) keepFrom = Math.min(keepFrom, list[0]! - 2 - this.rules[r]!.contextWindow);
+      const horizon = this.horizon[r]!;
+      if (horizon < Infinity) keepFrom = Math.min(keepFrom, horizon - this.rules[r]!.maxLength - 2 - this.rules[r]!.contextWindow);
     }
     const drop = keepFrom - this.window.base;
     if (drop > 4096 && drop > this.window.text.length / 2) {

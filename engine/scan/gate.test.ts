@@ -89,4 +89,27 @@ describe.skipIf(!nativeAvailable)('trigger-gated detectors (native engine)', () 
       expect(strip(fast.scanSegments(bytes, bounds, pairs.length))).toEqual(strip(exact.scanSegments(bytes, bounds, pairs.length)));
     }), { numRuns: 200 });
   });
+
+  it('give the block results in stream mode at every chunking (regions complete across chunks)', () => {
+    const docs = generateCorpus(detectors, { seed: 11, perDetector: 3, negatives: 40 });
+    const text = [...gated.flatMap((d) => d.examples.match), ...docs.map((d) => d.body)].join(' 0000 ');
+    const bytes = Buffer.from(text);
+    const expected = strip(exact.scan(bytes)).sort();
+    expect(expected.some((m) => m.startsWith('credit-card@'))).toBe(true);
+    for (const size of [1, 3, 7, 16, 29, 64, 500, 4096]) {
+      const stream = fast.openStream();
+      const got: Match[] = [];
+      for (let at = 0; at < bytes.length; at += size) got.push(...stream.write(bytes.subarray(at, at + size)));
+      got.push(...stream.end());
+      expect(strip(got).sort(), `chunks of ${size}`).toEqual(expected);
+    }
+    fc.assert(fc.property(fc.array(fc.constantFrom(...gated.flatMap((d) => d.examples.match), ' ssn ', '1234', ' card: ', 'x'), { maxLength: 20 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), (parts, sizes) => {
+      const input = Buffer.from(parts.join(''));
+      const stream = fast.openStream();
+      const got: Match[] = [];
+      for (let at = 0, k = 0; at < input.length; at += sizes[k++ % sizes.length]!) got.push(...stream.write(input.subarray(at, at + sizes[k % sizes.length]!)));
+      got.push(...stream.end());
+      expect(strip(got).sort()).toEqual(strip(exact.scan(input)).sort());
+    }), { numRuns: 150 });
+  });
 });

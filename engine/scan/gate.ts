@@ -71,7 +71,7 @@ export class Regions {
       const segment = width === 4 ? ranges[i + 3]! : 0;
       const lo = segmentBounds ? segmentBounds[2 * segment]! : 0;
       const hi = segmentBounds ? segmentBounds[2 * segment + 1]! : length;
-      this.add(Math.max(lo, ranges[i + 1]! - reach), Math.min(hi, ranges[i + 2]! + reach), segment);
+      this.push(Math.max(lo, ranges[i + 1]! - reach), Math.min(hi, ranges[i + 2]! + reach), segment);
     }
     if (!sortedByStart(this.bounds, this.count)) this.sort();
   }
@@ -114,7 +114,8 @@ export class Regions {
     }
   }
 
-  private add(start: number, end: number, segment: number): void {
+  /** Append region [start, end) of `segment`, merged into the last one when they overlap (empty ones dropped). */
+  push(start: number, end: number, segment: number): void {
     if (end <= start) return;
     const n = this.count;
     // merge with the previous region of the same segment when they touch (ranges mostly arrive in order)
@@ -142,7 +143,7 @@ export class Regions {
     const order = Array.from({ length: this.count }, (_, k) => k).sort((a, b) => this.bounds[2 * a]! - this.bounds[2 * b]! || this.segments[a]! - this.segments[b]!);
     const bounds = Array.from(order, (k) => [this.bounds[2 * k]!, this.bounds[2 * k + 1]!, this.segments[k]!] as const);
     this.count = 0;
-    for (const [start, end, segment] of bounds) this.add(start, end, segment);
+    for (const [start, end, segment] of bounds) this.push(start, end, segment);
   }
 }
 

@@ -2,7 +2,8 @@
 import { SluiceError } from '../errors.js';
 import type { DetectorDefinition, Match, Scanner, ScanStream } from './scanner.js';
 import { confirmRange, type CompiledRule } from './confirm.js';
-import { ConfirmState, sortMatches } from './confirm-stream.js';
+import { sortMatches } from './confirm-stream.js';
+import { nativeStream, runScan, type GatedStream } from './native-stream.js';
 import { cachedCompile, type DatabaseSpec } from './cache.js';
 import { fieldMatcher } from './fields.js';
 import type { NativeBinding, NativeDatabase } from './native.js';
@@ -30,7 +31,7 @@ export function createNativeScanner(
   // would otherwise share one automaton with the rest and slow every byte down (measured ~1.8x overall).
   // Detectors with a `trigger` (digit runs: cards, SSNs, phone numbers) have no literal: sharing the main automaton
   // they cost about as much as all others together. Block mode scans their triggers in the main database and
-  // them only in regions around trigger matches; stream mode keeps the two-database split.
+  // them only in regions around trigger matches (stream mode too, once a region's bytes have arrived).
   const plan = planBlock(detectors);
   const flagOf = (i: number) => (detectors[i]!.caseless ? binding.FLAGS.CASELESS : 0);
   const spec = (mode: 'block' | 'stream', ids: Uint32Array, triggers: readonly Trigger[] = []): DatabaseSpec => ({
@@ -44,8 +45,11 @@ export function createNativeScanner(
   const groups = [plan.main, plan.prefiltered, plan.gated];
   const block = groups.map((ids, k) => (ids.length + (k === 0 ? plan.triggers.length : 0) === 0 ? null
     : compile(binding, spec('block', ids, k === 0 ? plan.triggers : []), detectors, ids, options.cacheDir)));
-  const streamGroups = [Uint32Array.from([...plan.main, ...plan.gated]).sort(), plan.prefiltered].filter((ids) => ids.length > 0);
-  let streamDbs: NativeDatabase[] | undefined;
+  // stream databases: [main + triggers, prefiltered]; the gated block database serves stream regions too
+  const streamGroups = [plan.main, plan.prefiltered];
+  const streamTriggers = (k: number) => (k === 0 ? plan.triggers : []);
+  const gatedStream: GatedStream | null = block[2] ? { db: block[2], ids: plan.gated, triggers: plan.triggers, firstTrigger: plan.main.length } : null;
+  let streamDbs: (NativeDatabase | null)[] | undefined;
   const forField = fieldMatcher(detectors);
   const regions = new Regions();
   // One reusable result buffer per database: scans allocate nothing on the JS side unless results outgrow it.
@@ -53,10 +57,10 @@ export function createNativeScanner(
   const empty = new Uint32Array(0);
   const parts: Part[] = groups.map((ids) => ({ ranges: empty, ids, width: 3, segments: null }));
   const collect = (k: number, scanInto: (out: Uint32Array) => number): Uint32Array => {
-    let n = run(() => scanInto(outs[k]!));
+    let n = runScan(() => scanInto(outs[k]!));
     if (n > outs[k]!.length) {
       outs[k] = new Uint32Array(Math.max(n, 2 * outs[k]!.length));
-      n = run(() => scanInto(outs[k]!));
+      n = runScan(() => scanInto(outs[k]!));
     }
     return outs[k]!.subarray(0, n);
   };
@@ -102,19 +106,12 @@ export function createNativeScanner(
       return confirmRanges(rules, bytes, parts, bounds);
     },
     openStream(): ScanStream {
-      streamDbs ??= streamGroups.map((ids) => compile(binding, spec('stream', ids), detectors, ids, options.cacheDir));
-      return nativeStream(streamDbs, streamGroups, rules);
+      streamDbs ??= streamGroups.map((ids, k) => (ids.length + streamTriggers(k).length === 0 ? null : compile(binding, spec('stream', ids, streamTriggers(k)), detectors, ids, options.cacheDir)));
+      const live = streamGroups.flatMap((ids, k) => (streamDbs![k] ? [k] : []));
+      return nativeStream(live.map((k) => streamDbs![k]!), live.map((k) => streamGroups[k]!), rules, gatedStream);
     },
     detectorsForField: forField,
   };
-}
-
-function run<T>(scan: () => T): T {
-  try {
-    return scan();
-  } catch (err) {
-    throw new SluiceError('SLUICE_ERR_SCAN', (err as Error).message, { cause: err });
-  }
 }
 
 function compile(
@@ -206,30 +203,4 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
     }
   }
   return sortMatches(out);
-}
-
-function nativeStream(dbs: readonly NativeDatabase[], groups: readonly Uint32Array[], rules: readonly CompiledRule[]): ScanStream {
-  const streams = dbs.map((db) => db.openStream());
-  const state = new ConfirmState(rules, []);
-  let ended = false;
-  const mark = (ranges: Uint32Array, ids: Uint32Array) => {
-    for (let i = 0; i < ranges.length; i += 3) {
-      const rule = rules[ids[ranges[i]!]!]!;
-      state.mark(rule.index, ranges[i + 1]! - rule.maxLength, ranges[i + 2]! + 1); // the block scan's window
-    }
-  };
-  return {
-    write(chunk: Uint8Array): Match[] {
-      if (ended) throw new SluiceError('SLUICE_ERR_SCAN', 'write after end of stream');
-      for (let k = 0; k < streams.length; k++) mark(run(() => streams[k]!.write(chunk)), groups[k]!);
-      state.append(chunk);
-      return state.confirm(false);
-    },
-    end(): Match[] {
-      if (ended) return [];
-      ended = true;
-      for (let k = 0; k < streams.length; k++) mark(run(() => streams[k]!.close()), groups[k]!);
-      return state.confirm(true);
-    },
-  };
 }

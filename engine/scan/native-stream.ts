@@ -1,0 +1,119 @@
+/** @module scan/native-stream — the native engine's stream mode: libhs streams, trigger-gated regions, shared confirm. */
+import { SluiceError } from '../errors.js';
+import type { Match, ScanStream } from './scanner.js';
+import type { CompiledRule } from './confirm.js';
+import { ConfirmState } from './confirm-stream.js';
+import { Regions, type Trigger } from './gate.js';
+import type { NativeDatabase } from './native.js';
+
+/** Trigger-gated detectors in stream mode: a block database scanned over each trigger region once it is complete. */
+export interface GatedStream {
+  db: NativeDatabase;
+  /** Local id → detector index in `db`. */
+  ids: Uint32Array;
+  triggers: readonly Trigger[];
+  /** Local id of trigger 0 in the first stream database (the main one). */
+  firstTrigger: number;
+}
+
+/**
+ * Run a libhs call, turning its failure into SLUICE_ERR_SCAN.
+ *
+ * @example
+ * const rows = runScan(() => db.scanRanges(bytes));
+ */
+export function runScan<T>(scan: () => T): T {
+  try {
+    return scan();
+  } catch (err) {
+    throw new SluiceError('SLUICE_ERR_SCAN', (err as Error).message, { cause: err });
+  }
+}
+
+/**
+ * A stream over libhs stream databases `dbs` (local ids mapped to rules by `groups`; ids past a group are
+ * triggers of the first one). Gated detectors are block-scanned over each trigger region [te - reach, te + reach)
+ * once its bytes have arrived; until then their confirm windows stay open (ConfirmState horizon), so every
+ * chunking gives the block result.
+ *
+ * @example
+ * const stream = nativeStream(streamDbs, groups, rules, gated); stream.write(chunk); stream.end();
+ */
+export function nativeStream(dbs: readonly NativeDatabase[], groups: readonly Uint32Array[], rules: readonly CompiledRule[], gated: GatedStream | null): ScanStream {
+  const streams = dbs.map((db) => db.openStream());
+  const state = new ConfirmState(rules, []);
+  const pending: number[] = []; // trigger regions [start, end) not scanned yet, in order
+  const regions = new Regions();
+  let out = new Uint32Array(1024);
+  const maxReach = gated ? Math.max(...gated.triggers.map((t) => t.reach)) : 0;
+  let ended = false;
+
+  const addRegion = (from: number, end: number) => {
+    const start = Math.max(0, from);
+    const n = pending.length;
+    if (n > 0 && start <= pending[n - 1]!) {
+      pending[n - 2] = Math.min(pending[n - 2]!, start);
+      pending[n - 1] = Math.max(pending[n - 1]!, end);
+    } else pending.push(start, end);
+  };
+  const mark = (ranges: Uint32Array, ids: Uint32Array, k: number) => {
+    for (let i = 0; i < ranges.length; i += 3) {
+      const local = ranges[i]!;
+      if (local >= ids.length) {
+        if (gated && k === 0) addRegion(ranges[i + 1]! - gated.triggers[local - gated.firstTrigger]!.reach, ranges[i + 2]! + gated.triggers[local - gated.firstTrigger]!.reach);
+        continue;
+      }
+      const rule = rules[ids[local]!]!;
+      state.mark(rule.index, ranges[i + 1]! - rule.maxLength, ranges[i + 2]! + 1); // the block scan's window
+    }
+  };
+  /** Scan the complete regions (all of them, clipped, when `final`) and mark their candidates. */
+  const scanRegions = (g: GatedStream, final: boolean) => {
+    const limit = state.limit;
+    let n = 0;
+    while (n < pending.length && (final || pending[n + 1]! <= limit)) n += 2;
+    if (n > 0) {
+      const { text, base } = state.text;
+      const from = pending[0]!;
+      const to = Math.min(limit, pending[n - 1]!);
+      regions.count = 0;
+      for (let k = 0; k < n; k += 2) regions.push(pending[k]! - from, Math.min(limit, pending[k + 1]!) - from, 0);
+      pending.splice(0, n);
+      if (regions.count > 0) {
+        const length = regions.pack(Buffer.from(text.slice(from - base, to - base), 'latin1'));
+        const packed = regions.packed.subarray(0, length);
+        let found = runScan(() => g.db.scanSegmentsInto(packed, regions.packedBounds, regions.count, out));
+        if (found > out.length) {
+          out = new Uint32Array(Math.max(found, 2 * out.length));
+          found = runScan(() => g.db.scanSegmentsInto(packed, regions.packedBounds, regions.count, out));
+        }
+        const rows = out.subarray(0, found);
+        regions.unpack(rows);
+        for (let i = 0; i < rows.length; i += 4) {
+          const rule = rules[g.ids[rows[i]!]!]!;
+          state.mark(rule.index, from + rows[i + 1]! - rule.maxLength, from + rows[i + 2]! + 1);
+        }
+      }
+    }
+    // later gated candidates end after a pending region's start or after a future trigger's region start
+    const horizon = final ? Infinity : Math.min(pending.length > 0 ? pending[0]! : Infinity, limit + 1 - maxReach);
+    for (const r of g.ids) state.setHorizon(r, horizon);
+  };
+
+  return {
+    write(chunk: Uint8Array): Match[] {
+      if (ended) throw new SluiceError('SLUICE_ERR_SCAN', 'write after end of stream');
+      for (let k = 0; k < streams.length; k++) mark(runScan(() => streams[k]!.write(chunk)), groups[k]!, k);
+      state.append(chunk);
+      if (gated) scanRegions(gated, false);
+      return state.confirm(false);
+    },
+    end(): Match[] {
+      if (ended) return [];
+      ended = true;
+      for (let k = 0; k < streams.length; k++) mark(runScan(() => streams[k]!.close()), groups[k]!, k);
+      if (gated) scanRegions(gated, true);
+      return state.confirm(true);
+    },
+  };
+}
