@@ -91,3 +91,46 @@ export class DecisionReader {
     }
   }
 }
+
+/** What DataValueDecisions needs from the instance that produced a result. */
+export interface ResultDumper {
+  dumpResult(): Buffer;
+  readonly resultStart: number;
+  readonly resultEnd: number;
+}
+
+/** Addresses remembered at most per instance (the data document holds few distinct decisions). */
+const MAX_DATA_VALUES = 256;
+
+/**
+ * Decisions of results that are values of the policy's data document (e.g. `decision := data.config.decision`),
+ * by address. The data document is never written by an evaluation, so within one instance an address always
+ * holds the same value: the result is dumped, parsed and validated on its first two sightings (the second
+ * one frozen and kept), then returned without touching wasm memory. A new instance starts afresh.
+ *
+ * @example
+ * const value = instance.evaluateToDataValue(json, entrypoint);
+ * const decision = value ? dataDecisions.read(instance, value) : reader.readAt(...);
+ */
+export class DataValueDecisions {
+  private owner: ResultDumper | undefined;
+  private readonly byAddress = new Map<number, Decision | null>();
+
+  read(instance: ResultDumper, address: number): Decision {
+    if (this.owner !== instance) {
+      this.owner = instance;
+      this.byAddress.clear();
+    }
+    const known = this.byAddress.get(address);
+    if (known) return known;
+    const view = instance.dumpResult();
+    const decision = parseDecision(view.toString('utf8', instance.resultStart, instance.resultEnd));
+    if (this.byAddress.size >= MAX_DATA_VALUES) this.byAddress.clear();
+    if (known === null) {
+      this.byAddress.set(address, deepFreeze(decision));
+    } else {
+      this.byAddress.set(address, null); // seen once: a one-off result is not frozen
+    }
+    return decision;
+  }
+}

@@ -2,7 +2,7 @@
 import { isSluiceError, SluiceError } from '../errors.js';
 import { DEFAULT_ENTRYPOINT, type BuildOptions } from './build.js';
 import { failureDecision, toPolicyError } from './decision.js';
-import { DecisionReader } from './decision-reader.js';
+import { DataValueDecisions, DecisionReader } from './decision-reader.js';
 import type { PolicyMemory } from './evaluate.js';
 import { prepareRuntime, type PolicyRuntime } from './runtime.js';
 import { schemaErrorText, validatePolicyInput } from './schema.js';
@@ -55,6 +55,7 @@ export interface PolicyInfo {
 export class PolicyEngine {
   readonly stats: PolicyStats = { decisions: 0, allowed: 0, denied: 0, errors: 0, failOpen: 0, reloads: 0, reloadFailures: 0 };
   private readonly reader = new DecisionReader();
+  private readonly dataDecisions = new DataValueDecisions();
   private reloading: Promise<void> = Promise.resolve();
   private stopWatching: (() => void) | undefined;
 
@@ -92,16 +93,18 @@ export class PolicyEngine {
   decideJson(inputJson: string): Decision {
     const runtime = this.runtime;
     const instance = runtime.instance;
-    let memory: Buffer;
+    let dataValue: number;
     try {
-      memory = instance.evaluateInPlace(inputJson, runtime.entrypointId);
+      dataValue = instance.evaluateToDataValue(inputJson, runtime.entrypointId);
     } catch (err) {
       runtime.renew(); // a trap or abort may leave the instance's heap inconsistent
       return this.failed(toPolicyError(err));
     }
     let decision: Decision;
     try {
-      decision = this.reader.readAt(memory, instance.resultStart, instance.resultEnd);
+      decision = dataValue !== 0
+        ? this.dataDecisions.read(instance, dataValue)
+        : this.reader.readAt(instance.memoryView, instance.resultStart, instance.resultEnd);
     } catch (err) {
       return this.failed(toPolicyError(err));
     }

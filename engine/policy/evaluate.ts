@@ -2,6 +2,7 @@
 import { createRequire } from 'node:module';
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { SluiceError } from '../errors.js';
+import { dataResultValue } from './result-ref.js';
 import type { WasmMemory, WasmModule } from './wasm.js';
 
 /** Linear memory bounds of a policy instance, in 64 KiB pages. */
@@ -20,6 +21,24 @@ type OpaEval = (
   format: number,
 ) => number;
 
+/** The OPA wasm exports the context-based evaluation uses (ABI 1.0+). */
+interface ContextExports {
+  opa_heap_ptr_set(addr: number): void;
+  opa_value_parse(addr: number, length: number): number;
+  opa_eval_ctx_new(): number;
+  opa_eval_ctx_set_input(ctx: number, value: number): void;
+  opa_eval_ctx_set_data(ctx: number, value: number): void;
+  opa_eval_ctx_set_entrypoint(ctx: number, entrypoint: number): void;
+  eval(ctx: number): number;
+  opa_eval_ctx_get_result(ctx: number): number;
+  opa_json_dump(value: number): number;
+}
+
+const CONTEXT_EXPORTS = [
+  'opa_heap_ptr_set', 'opa_value_parse', 'opa_eval_ctx_new', 'opa_eval_ctx_set_input', 'opa_eval_ctx_set_data',
+  'opa_eval_ctx_set_entrypoint', 'eval', 'opa_eval_ctx_get_result', 'opa_json_dump',
+] as const;
+
 const PAGE = 64 * 1024;
 
 // The package's ESM entry only re-exports loadPolicy; loadPolicySync lives on its CommonJS export.
@@ -37,6 +56,9 @@ const opaWasm = createRequire(import.meta.url)('@open-policy-agent/opa-wasm') as
  */
 export class PolicyInstance {
   private readonly opaEval: OpaEval;
+  /** The context API exports, when the module has them all (every opa-built module does). */
+  private readonly exports: ContextExports | undefined;
+  private lastResultSet = 0;
   private readonly memory: WasmMemory;
   private view: Buffer;
   /** Where the last result set JSON starts in the view returned by evaluateInPlace. */
@@ -47,6 +69,9 @@ export class PolicyInstance {
   private constructor(private readonly policy: LoadedPolicy, private readonly maxPages: number) {
     const instance = (policy.wasmInstance as unknown as { exports: Record<string, unknown> }).exports;
     this.opaEval = instance.opa_eval as OpaEval;
+    this.exports = CONTEXT_EXPORTS.every((name) => typeof instance[name] === 'function')
+      ? (instance as unknown as ContextExports)
+      : undefined;
     this.memory = policy.mem as WasmMemory;
     this.view = Buffer.from(this.memory.buffer);
   }
@@ -96,6 +121,52 @@ export class PolicyInstance {
     this.resultStart = resultAddr;
     this.resultEnd = view.indexOf(0, resultAddr);
     return view;
+  }
+
+  /**
+   * Evaluate like `evaluateInPlace` (same parse, same evaluation), but through the context API so the result
+   * need not be dumped: returns the address of the decision value when it is a value of the data document
+   * (immutable while this instance lives, so equal addresses mean equal decisions), else 0 with the result set
+   * JSON dumped at `[resultStart, resultEnd)` of `view`.
+   */
+  evaluateToDataValue(inputJson: string, entrypoint: number): number {
+    const opa = this.exports;
+    if (opa === undefined) {
+      this.evaluateInPlace(inputJson, entrypoint); // a module without the context API: one opa_eval call
+      return 0;
+    }
+    const policy = this.policy as unknown as { dataHeapPtr: number; baseHeapPtr: number; dataAddr: number };
+    const inputAddr = policy.dataHeapPtr;
+    let view = this.view;
+    if (view.buffer !== this.memory.buffer) view = this.refreshView();
+    if (inputAddr + inputJson.length * 3 > view.length) view = this.grow(inputAddr + inputJson.length * 3);
+    const inputLength = view.write(inputJson, inputAddr, 'utf8');
+    opa.opa_heap_ptr_set(inputAddr + inputLength);
+    const input = opa.opa_value_parse(inputAddr, inputLength); // as opa_eval: 0 (undefined input) when unparsable
+    const ctx = opa.opa_eval_ctx_new();
+    opa.opa_eval_ctx_set_input(ctx, input);
+    opa.opa_eval_ctx_set_data(ctx, policy.dataAddr);
+    opa.opa_eval_ctx_set_entrypoint(ctx, entrypoint);
+    if (opa.eval(ctx) !== 0) throw new SluiceError('SLUICE_ERR_POLICY_EVAL', 'eval failed'); // opa_eval's abort text
+    this.lastResultSet = opa.opa_eval_ctx_get_result(ctx);
+    if (view.buffer !== this.memory.buffer) view = this.refreshView();
+    const value = dataResultValue(view, this.lastResultSet, policy.baseHeapPtr, policy.dataHeapPtr);
+    if (value === 0) this.dumpResult();
+    return value;
+  }
+
+  /** Dump the result set of the last `evaluateToDataValue` as JSON at `[resultStart, resultEnd)` of the returned view. */
+  dumpResult(): Buffer {
+    const addr = this.exports!.opa_json_dump(this.lastResultSet);
+    const view = this.view.buffer === this.memory.buffer ? this.view : this.refreshView();
+    this.resultStart = addr;
+    this.resultEnd = view.indexOf(0, addr);
+    return view;
+  }
+
+  /** The current view of linear memory. */
+  get memoryView(): Buffer {
+    return this.view.buffer === this.memory.buffer ? this.view : this.refreshView();
   }
 
   private refreshView(): Buffer {

@@ -1,0 +1,51 @@
+/** @module policy/result-ref — finds a result set's single value in wasm memory without dumping it to JSON. */
+
+// Value layouts of the OPA wasm runtime (wasm/src/value.h, wasm32): a one-byte type tag, then 4-byte fields.
+const OPA_STRING = 4;
+const OPA_OBJECT = 6;
+const OPA_SET = 7;
+const OPA_STRING_INTERNED = 8;
+/** More buckets than a one-element set or object ever has: anything else is not what we expect. */
+const MAX_BUCKETS = 64;
+const RESULT = Buffer.from('result');
+
+function u32(view: Buffer, at: number): number {
+  return at >= 0 && at + 4 <= view.length ? view.readUInt32LE(at) : 0;
+}
+
+/** The first element of a hash table (set or object): buckets at +4, bucket count at +8, length at +12. */
+function onlyElement(view: Buffer, table: number): number {
+  if (u32(view, table + 12) !== 1) return 0;
+  const buckets = u32(view, table + 4);
+  const count = u32(view, table + 8);
+  if (count === 0 || count > MAX_BUCKETS) return 0;
+  for (let i = 0; i < count; i++) {
+    const element = u32(view, buckets + 4 * i);
+    if (element !== 0) return element;
+  }
+  return 0;
+}
+
+/**
+ * The address of `v` in a result set `{{"result": v}}` when `v` lies in `[low, high)` (the data document,
+ * never written by an evaluation), else 0. Every step checks type tags, lengths, bounds and the key's bytes,
+ * so an unexpected layout yields 0 (the caller then dumps the result set as JSON), never a wrong address.
+ *
+ * @example
+ * const value = dataResultValue(view, resultSetAddr, policy.baseHeapPtr, policy.dataHeapPtr);
+ */
+export function dataResultValue(view: Buffer, resultSet: number, low: number, high: number): number {
+  if (resultSet <= 0 || resultSet >= view.length || view[resultSet] !== OPA_SET) return 0;
+  const setElement = onlyElement(view, resultSet);
+  const object = u32(view, setElement); // opa_set_elem_t { v, next }
+  if (object <= 0 || object >= view.length || view[object] !== OPA_OBJECT) return 0;
+  const entry = onlyElement(view, object); // opa_object_elem_t { k, v, next }
+  const key = u32(view, entry);
+  const value = u32(view, entry + 4);
+  if (key <= 0 || key >= view.length || (view[key] !== OPA_STRING && view[key] !== OPA_STRING_INTERNED)) return 0;
+  const length = u32(view, key + 4); // opa_string_t { hdr, free, len, v }
+  const bytes = u32(view, key + 8);
+  if (length !== RESULT.length || bytes + length > view.length) return 0;
+  if (view.compare(RESULT, 0, length, bytes, bytes + length) !== 0) return 0;
+  return value >= low && value < high ? value : 0;
+}
