@@ -1,6 +1,8 @@
 /** @module stream/inspect.test — inspectJson findings, spans and facts; applyMasks byte-exactness. */
 import { describe, it, expect } from 'vitest';
-import { inspectJson } from './inspect.js';
+import fc from 'fast-check';
+import { FindingCounter, ROOT_PARENT, inspectJson } from './inspect.js';
+import type { FindingSummary } from './types.js';
 import { applyMasks, spansForPaths } from './rewriter.js';
 import { testScanner } from './scanner.test-helpers.js';
 
@@ -106,5 +108,33 @@ describe('extractors', () => {
     expect(facts?.provider).toBe('openai');
     expect(facts?.tools).toEqual(['ls']);
     expect(facts?.tool_calls).toEqual([{ id: 'c1', name: 'ls', input: { dir: '/' } }]);
+  });
+});
+
+describe('FindingCounter', () => {
+  it('counts like a plain map of (detector, pointer), whole pointers and split parts mixed, bounded (differential)', () => {
+    const token = fc.constantFrom('a', 'b', '', '0', '12', 'x~1y', 'c~0');
+    const pointer = fc.array(token, { maxLength: 4 }).map((t) => (t.length === 0 ? '' : '/' + t.join('/')));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom('email', 'aws', 'card'), pointer, fc.boolean()), { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (events, max) => {
+        const counter = new FindingCounter(max);
+        const reference = new Map<string, FindingSummary>();
+        for (const [detector, p, split] of events) {
+          const key = `${detector} ${p}`;
+          const known = reference.get(key);
+          if (known) known.count++;
+          else if (reference.size < max) reference.set(key, { detector, category: 'secret', path: p, count: 1 });
+          if (!split) counter.count(detector, 'secret', p);
+          else {
+            const cut = p.lastIndexOf('/');
+            const parent = cut < 0 ? ROOT_PARENT : p.slice(0, cut);
+            const last = cut < 0 ? '' : p.slice(cut + 1);
+            if (!counter.bump(detector, parent, last) && counter.hasRoom) counter.addNew(detector, 'secret', parent, last, p);
+          }
+        }
+        expect(counter.values()).toEqual([...reference.values()]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

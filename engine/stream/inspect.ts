@@ -123,6 +123,9 @@ export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
   return out;
 }
 
+/** The parent key of the top-level value's pointer '' (no pointer starts with '#'). */
+export const ROOT_PARENT = '#';
+
 /**
  * Counts findings per (detector, pointer), bounded in the number of distinct pairs, so long
  * streams keep constant memory.
@@ -131,7 +134,11 @@ export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
  * const counter = new FindingCounter(); counter.add(spans); counter.values();
  */
 export class FindingCounter {
-  private readonly byPointer = new Map<string, FindingSummary[]>();
+  /**
+   * Summaries by the pointer's parent, then its last token: a caller that knows the two parts (the
+   * streaming masker) needs no whole pointer string for a pair already counted.
+   */
+  private readonly byParent = new Map<string, Map<string, FindingSummary[]>>();
   private readonly order: FindingSummary[] = [];
 
   constructor(private readonly maxPaths = 10_000) {}
@@ -142,19 +149,41 @@ export class FindingCounter {
 
   /** Count one finding of `detector` at `pointer`. */
   count(detector: string, category: FindingSummary['category'], pointer: string): void {
-    const list = this.byPointer.get(pointer);
-    if (list !== undefined) {
-      for (let i = 0; i < list.length; i++) {
-        if (list[i]!.detector === detector) {
-          list[i]!.count++;
-          return;
-        }
+    const cut = pointer.lastIndexOf('/');
+    const parent = cut < 0 ? ROOT_PARENT : pointer.slice(0, cut);
+    const last = cut < 0 ? '' : pointer.slice(cut + 1);
+    if (!this.bump(detector, parent, last) && this.hasRoom) this.addNew(detector, category, parent, last, pointer);
+  }
+
+  /** True while a new (detector, pointer) pair is still counted. */
+  get hasRoom(): boolean {
+    return this.order.length < this.maxPaths;
+  }
+
+  /**
+   * Count one finding at pointer `parent + '/' + last` (parent ROOT_PARENT: the top-level value) if that pair
+   * is known; false when it is not (then `addNew` it if there is room).
+   */
+  bump(detector: string, parent: string, last: string): boolean {
+    const list = this.byParent.get(parent)?.get(last);
+    if (list === undefined) return false;
+    for (let i = 0; i < list.length; i++) {
+      if (list[i]!.detector === detector) {
+        list[i]!.count++;
+        return true;
       }
     }
-    if (this.order.length >= this.maxPaths) return;
+    return false;
+  }
+
+  /** A first finding of `detector` at `pointer` (= parent + '/' + last). */
+  addNew(detector: string, category: FindingSummary['category'], parent: string, last: string, pointer: string): void {
     const summary = { detector, category, path: pointer, count: 1 };
+    let byLast = this.byParent.get(parent);
+    if (byLast === undefined) this.byParent.set(parent, (byLast = new Map()));
+    const list = byLast.get(last);
     if (list) list.push(summary);
-    else this.byPointer.set(pointer, [summary]);
+    else byLast.set(last, [summary]);
     this.order.push(summary);
   }
 

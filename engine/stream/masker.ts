@@ -3,7 +3,7 @@ import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
 import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor, type ResolvedLimits } from './tokenizer.js';
 import { FieldClaims, SegmentBatch, type RawHit } from './detect.js';
-import { FindingCounter } from './inspect.js';
+import { FindingCounter, ROOT_PARENT } from './inspect.js';
 import { PathRecorder } from './path-record.js';
 import { copyBytes, rendererFor } from './rewriter.js';
 import type { FindingSummary, Placeholder } from './types.js';
@@ -235,17 +235,29 @@ class StreamMasker implements JsonMasker {
     let kept = 0;
     let lastEnd = -1;
     let lastOrdinal = -1;
-    let pointer = '';
+    let parent = '';
+    let last = '';
+    let pointer: string | null = null; // built only when needed: a new finding, shouldMask or a function placeholder
+    const needPointer = shouldMask !== undefined || this.renderNeedsPointer;
     let total = cut;
     for (let i = 0; i < hits.length; i++) {
       const h = hits[i]!;
       if (h.ordinal !== lastOrdinal) {
         lastOrdinal = h.ordinal;
-        pointer = paths.pointerOf(h.ordinal);
+        pointer = null;
+        if (paths.partsOf(h.ordinal)) {
+          parent = paths.parent;
+          last = paths.last;
+        } else {
+          parent = ROOT_PARENT;
+          last = '';
+          pointer = '';
+        }
+        if (needPointer) pointer ??= parent + '/' + last;
       }
       const d = detectors[h.rule]!;
-      found.count(d.id, d.category, pointer);
-      if (shouldMask !== undefined && !shouldMask(d.id, pointer)) continue;
+      if (!found.bump(d.id, parent, last) && found.hasRoom) found.addNew(d.id, d.category, parent, last, (pointer ??= parent + '/' + last));
+      if (shouldMask !== undefined && !shouldMask(d.id, pointer!)) continue;
       if (kept > 0 && h.start < lastEnd) {
         if (h.end > lastEnd) {
           total -= h.end - lastEnd;
@@ -264,7 +276,7 @@ class StreamMasker implements JsonMasker {
       bounds[3 * kept] = h.start;
       bounds[3 * kept + 1] = lastEnd = h.end;
       bounds[3 * kept + 2] = h.rule;
-      if (this.renderNeedsPointer) this.spanPointers[kept] = pointer;
+      if (this.renderNeedsPointer) this.spanPointers[kept] = pointer!;
       total -= h.end - h.start;
       kept++;
     }

@@ -130,16 +130,35 @@ export class PathRecorder {
 
   /** The JSON Pointer of string value `ordinal` ('' for a top-level string). */
   pointerOf(ordinal: number): string {
+    return this.partsOf(ordinal) ? this.parent + '/' + this.last : '';
+  }
+
+  /** Set by partsOf: the pointer of the value's container and the value's own (escaped) token. */
+  parent = '';
+  last = '';
+
+  /**
+   * Split the pointer of string value `ordinal` into `parent` (its container's pointer, remembered per
+   * body/chunk) and `last` (its token), without building the whole pointer. False for a top-level string.
+   */
+  partsOf(ordinal: number): boolean {
     const node = this.valueNode[ordinal - this.ordinalBase]!;
-    if (node < 0) return '';
-    // Walk up to the nearest container whose pointer is known in this body/chunk, then build down,
-    // remembering each container's pointer (siblings share them: one concatenation per value).
+    if (node < 0) return false;
+    const up = this.nodes[4 * node]!;
+    this.parent = up < 0 ? '' : this.containerPointer(up);
+    this.last = this.token(node);
+    return true;
+  }
+
+  /**
+   * The pointer of container node n: walk up to the nearest container whose pointer is known in this
+   * body/chunk, then build down, remembering each (siblings share them: one concatenation per container).
+   */
+  private containerPointer(n: number): string {
     const nodes = this.nodes;
-    const chain = this.chain;
     let depth = 0;
-    let n = node;
     while (n >= 0 && this.prefixGen[n] !== this.gen) {
-      if (depth === chain.length) this.chain = grow(chain, depth + 1);
+      if (depth === this.chain.length) this.chain = grow(this.chain, depth + 1);
       this.chain[depth++] = n;
       n = nodes[4 * n]!;
     }
@@ -147,10 +166,8 @@ export class PathRecorder {
     while (depth > 0) {
       n = this.chain[--depth]!;
       pointer = pointer + '/' + this.token(n);
-      if (depth > 0) {
-        this.prefixes[n] = pointer;
-        this.prefixGen[n] = this.gen;
-      }
+      this.prefixes[n] = pointer;
+      this.prefixGen[n] = this.gen;
     }
     return pointer;
   }
