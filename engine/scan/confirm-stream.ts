@@ -1,6 +1,7 @@
 /** @module scan/confirm-stream — stream-mode confirm shared by both engines: a retained tail and per-rule candidate windows. */
 import type { Match } from './scanner.js';
 import { confirmRange, type CompiledRule, type TextWindow } from './confirm.js';
+import { ByteTail } from './byte-tail.js';
 
 /** Sort matches by start, then end, then rule, then segment: both engines report in this order. */
 export function sortMatches(matches: Match[]): Match[] {
@@ -29,9 +30,19 @@ export class ConfirmState {
   private readonly keep: number;
   /** Per rule: every candidate ending at or before this offset is marked (default: all up to `limit`). */
   private readonly horizon: Float64Array;
+  /** `retain: 'bytes'`: the retained bytes (the latest chunk borrowed until `confirm` ends). */
+  private tail: ByteTail | null = null;
 
-  /** `always`: rules that may start anywhere (JS rules without keywords). */
-  constructor(private readonly rules: readonly CompiledRule[], always: readonly number[]) {
+  /**
+   * `always`: rules that may start anywhere (JS rules without keywords). `retain`: keep the retained bytes as one
+   * latin1 string (`text`, which the JS engine searches), or as bytes decoded per candidate window (the native
+   * engine: no string of the whole chunk is built or flattened).
+   */
+  constructor(private readonly rules: readonly CompiledRule[], always: readonly number[], retain: 'text' | 'bytes' = 'text') {
+    if (retain === 'bytes') {
+      if (always.length > 0) throw new TypeError("rules without candidates need retain: 'text'");
+      this.tail = new ByteTail();
+    }
     this.resume = new Float64Array(rules.length);
     this.pending = rules.map(() => []);
     this.always = new Uint8Array(rules.length);
@@ -42,16 +53,29 @@ export class ConfirmState {
     this.keep = keep;
   }
 
-  /** The retained text (latin1) and its absolute base offset. */
+  /** The retained text (latin1) and its absolute base offset (retain 'text'). */
   get text(): TextWindow {
     return this.window;
   }
 
-  /** Add the next chunk's bytes. */
+  /** Retained bytes [from, to) (absolute; retain 'bytes'), valid until the next append or confirm. */
+  bytes(from: number, to: number): Uint8Array {
+    return this.tail!.slice(from, to);
+  }
+
+  /** Add the next chunk's bytes (retain 'bytes': borrowed until `confirm` returns). */
   append(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.window.text += Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
     this.limit += chunk.length;
+    if (this.tail !== null) this.tail.append(chunk);
+    else this.window.text += Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1');
+  }
+
+  /** The text window confirmRange needs for [from, to): the retained text, or these bytes decoded (with context). */
+  private windowFor(rule: CompiledRule, from: number, to: number): TextWindow {
+    if (this.tail === null) return this.window;
+    const base = Math.max(this.tail.base, from - 2 - rule.contextWindow);
+    return { text: this.tail.latin1(base, Math.max(base, Math.min(this.limit, to))), base };
   }
 
   /** A candidate window for `rule`: starts ≥ from, slice ends at `to`. Overlapping windows merge. */
@@ -88,7 +112,7 @@ export class ConfirmState {
       for (; done < list.length && (final || list[done + 1]! <= known + 1 - rule.maxLength); done += 2) {
         const from = Math.max(0, this.resume[r]!, list[done]!);
         const to = Math.min(limit, list[done + 1]!);
-        if (from < to) this.resume[r] = Math.max(this.resume[r]!, confirmRange(rule, this.window, from, to, 0, limit, out));
+        if (from < to) this.resume[r] = Math.max(this.resume[r]!, confirmRange(rule, this.windowFor(rule, from, to), from, to, 0, limit, out));
       }
       if (done > 0) list.splice(0, done);
     }
@@ -105,6 +129,10 @@ export class ConfirmState {
       if (horizon < Infinity) keepFrom = Math.min(keepFrom, horizon - this.rules[r]!.maxLength - 2 - this.rules[r]!.contextWindow);
     }
     const drop = keepFrom - this.window.base;
+    if (this.tail !== null) {
+      this.tail.keep(keepFrom); // copies the part of the borrowed chunk still needed
+      return;
+    }
     if (drop > 4096 && drop > this.window.text.length / 2) {
       this.window.text = this.window.text.slice(drop);
       this.window.base = keepFrom;

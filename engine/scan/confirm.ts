@@ -34,6 +34,19 @@ export interface CompiledRule {
   readonly anchorMaxBefore: number;
 }
 
+type Latin1Slice = (this: Buffer, start: number, end: number) => string;
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
+
+/**
+ * `buf.toString('latin1', start, end)` without its argument handling (Node's own latin1Slice when present).
+ *
+ * @example
+ * latin1(Buffer.from('abc'), 1, 3) // 'bc'
+ */
+export function latin1(buf: Buffer, start: number, end: number): string {
+  return latin1Slice !== undefined ? latin1Slice.call(buf, start, end) : buf.toString('latin1', start, end);
+}
+
 /** latin1-decoded bytes [base, base + text.length) of the scanned data (1 char = 1 byte). */
 export interface TextWindow {
   text: string;

@@ -1,7 +1,7 @@
 /** @module scan/hyperscan — the native Scanner: libhs finds candidate end offsets, the JS confirm step extracts spans. */
 import { SluiceError } from '../errors.js';
 import type { DetectorDefinition, Match, Scanner, ScanStream } from './scanner.js';
-import { confirmRange, type CompiledRule } from './confirm.js';
+import { confirmRange, latin1, type CompiledRule } from './confirm.js';
 import { sortMatches } from './confirm-stream.js';
 import { nativeStream, runScan, type GatedStream } from './native-stream.js';
 import { cachedCompile, type DatabaseSpec } from './cache.js';
@@ -167,14 +167,6 @@ interface Part {
   ids: Uint32Array;
   width: 3 | 4;
   segments: Uint32Array | null;
-}
-
-type Latin1Slice = (this: Buffer, start: number, end: number) => string;
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
-
-/** `buf.toString('latin1', start, end)` without its argument handling (Node's own latin1Slice when present). */
-function latin1(buf: Buffer, start: number, end: number): string {
-  return latin1Slice !== undefined ? latin1Slice.call(buf, start, end) : buf.toString('latin1', start, end);
 }
 
 /** Confirm every part's ranges in windows of each rule's maxLength; `bounds`: the caller's segments, or null (block). */

@@ -41,7 +41,7 @@ export function runScan<T>(scan: () => T): T {
  */
 export function nativeStream(dbs: readonly NativeDatabase[], groups: readonly Uint32Array[], rules: readonly CompiledRule[], gated: GatedStream | null): ScanStream {
   const streams = dbs.map((db) => db.openStream());
-  const state = new ConfirmState(rules, []);
+  const state = new ConfirmState(rules, [], 'bytes');
   const pending: number[] = []; // trigger regions [start, end) not scanned yet, in order
   const regions = new Regions();
   let out = new Uint32Array(1024);
@@ -73,14 +73,13 @@ export function nativeStream(dbs: readonly NativeDatabase[], groups: readonly Ui
     let n = 0;
     while (n < pending.length && (final || pending[n + 1]! <= limit)) n += 2;
     if (n > 0) {
-      const { text, base } = state.text;
       const from = pending[0]!;
       const to = Math.min(limit, pending[n - 1]!);
       regions.count = 0;
       for (let k = 0; k < n; k += 2) regions.push(pending[k]! - from, Math.min(limit, pending[k + 1]!) - from, 0);
       pending.splice(0, n);
       if (regions.count > 0) {
-        const length = regions.pack(Buffer.from(text.slice(from - base, to - base), 'latin1'));
+        const length = regions.pack(state.bytes(from, to));
         const packed = regions.packed.subarray(0, length);
         let found = runScan(() => g.db.scanSegmentsInto(packed, regions.packedBounds, regions.count, out));
         if (found > out.length) {
