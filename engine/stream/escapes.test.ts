@@ -19,7 +19,7 @@ describe('DecodeArena', () => {
     const plain = fc.string({ unit: 'binary', maxLength: 40 });
     const long = fc.string({ unit: 'grapheme-ascii', minLength: 250, maxLength: 700 });
     fc.assert(
-      fc.property(fc.array(fc.oneof(plain, long), { minLength: 1, maxLength: 6 }), fc.integer({ min: 2, max: 9 }), (parts, every) => {
+      fc.property(fc.array(fc.oneof(plain, long), { minLength: 1, maxLength: 6 }), fc.oneof(fc.integer({ min: 2, max: 9 }), fc.integer({ min: 40, max: 400 })), (parts, every) => {
         arena.reset();
         const raws = parts.map((p) => Buffer.from(`xx${rawOf(p, every)}yy`));
         const ranges = raws.map((raw) => arena.decode(raw, 2, raw.length - 2, 100));

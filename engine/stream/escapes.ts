@@ -100,6 +100,13 @@ export class DecodeArena {
     this.ensure(end - start);
     const first = this.length;
     const src = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    // One bulk copy of the raw content, then escapes are decoded in place: a decoded escape is never longer
+    // than its raw form, so the write position w stays at or before the raw byte being read, and each plain
+    // stretch after an escape is moved down with copyWithin (no view object per piece). Escapes are read from buf.
+    const bytes = this.bytes;
+    bytes.set(new Uint8Array(src.buffer, src.byteOffset + start, end - start), first);
+    const shift = first - start; // bytes[r + shift] holds raw byte r until overwritten
+    let w = first;
     let i = start;
     while (i < end) {
       // Next backslash: a short byte loop, then memchr (Buffer#indexOf) for long plain runs.
@@ -111,21 +118,18 @@ export class DecodeArena {
         if (j === -1 || j > end) j = end;
       }
       if (j > i) {
-        this.run(this.length, rawBase + i, -1);
-        if (j - i < 32) {
-          // Short runs: a byte loop beats Buffer#copy's per-call overhead.
-          const b = this.bytes;
-          let n = this.length;
-          for (let k = i; k < j; k++) b[n++] = buf[k]!;
-          this.length = n;
-        } else {
-          // A plain Uint8Array view: Buffer#subarray goes through the species constructor (slow).
-          this.bytes.set(new Uint8Array(src.buffer, src.byteOffset + i, j - i), this.length);
-          this.length += j - i;
-        }
+        this.run(w, rawBase + i, -1);
+        if (w !== i + shift) {
+          if (j - i < 32) for (let k = i; k < j; k++) bytes[w++] = buf[k]!;
+          else {
+            bytes.copyWithin(w, i + shift, j + shift);
+            w += j - i;
+          }
+        } else w += j - i;
         i = j;
         if (i >= end) break;
       }
+      this.length = w; // putCodePoint writes at this.length
       const e = buf[i + 1]!;
       let len = 2;
       let cp: number;
@@ -150,11 +154,13 @@ export class DecodeArena {
         }
         default: cp = e; // \" \\ \/
       }
-      this.run(this.length, rawBase + i, len);
+      this.run(w, rawBase + i, len);
       this.putCodePoint(cp);
+      w = this.length;
       i += len;
     }
-    return [first, this.length];
+    this.length = w;
+    return [first, w];
   }
 
   private runOf(d: number): number {
