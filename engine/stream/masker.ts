@@ -38,14 +38,17 @@ class ValueCollector implements JsonVisitor {
   tok!: JsonTokenizer;
   ordinal = 0;
   /** start, end, ordinal, escaped(0/1), claimRule(-1 none) per value. */
-  values: Float64Array = new Float64Array(320);
+  values: Float64Array;
   /** Entries used in `values` (5 per value); reset per chunk, the array is kept. */
   used = 0;
 
   constructor(
     private readonly fields: FieldClaims,
     readonly paths: PathRecorder,
-  ) {}
+    values?: Float64Array,
+  ) {
+    this.values = values ?? new Float64Array(320);
+  }
 
   string(start: number, end: number, isKey: boolean, escaped: boolean): void {
     if (isKey) return this.paths.key(this.tok.currentDepth, start, end, escaped, this.tok);
@@ -146,8 +149,7 @@ class StreamMasker implements JsonMasker {
     const spare = SPARE_TABLES.get(scanner)?.pop();
     this.paths = spare?.paths ?? new PathRecorder();
     this.batch = spare?.batch ?? new SegmentBatch(scanner);
-    this.collector = new ValueCollector(FieldClaims.for(scanner), this.paths);
-    if (spare) this.collector.values = spare.values;
+    this.collector = new ValueCollector(FieldClaims.for(scanner), this.paths, spare?.values);
     this.tok = new JsonTokenizer(this.collector, limits);
     this.collector.tok = this.tok;
   }
