@@ -3,7 +3,8 @@ import { builtinDetectors } from '../rules/detectors/registry.js';
 import { createScanner, type Scanner } from '../engine/index.js';
 import type { DetectorDefinition } from '../engine/scan/scanner.js';
 import { toJsSource } from '../engine/scan/pattern.js';
-import { loadNative, type NativeDatabase } from '../engine/scan/native.js';
+import { loadNative } from '../engine/scan/native.js';
+import { planBlock, Regions, type Trigger } from '../engine/scan/gate.js';
 import { cachedCompile } from '../engine/scan/cache.js';
 import { anthropicRequest, prose, rng } from './payloads.js';
 import { isMain, measure, printTable, type BenchResult } from './types.js';
@@ -24,18 +25,33 @@ function combinedRegExp(): (bytes: Uint8Array) => number {
   };
 }
 
-/** The libhs databases alone, as the native scanner builds them (detectors with a `prefilter` apart), before the JS confirm step. */
-function rawDatabases(detectors: DetectorDefinition[]): NativeDatabase[] {
+/**
+ * The libhs work of the native scanner alone, before the JS confirm step: the main database (with the digit
+ * triggers), the prefiltered one, and the trigger-gated one over the packed trigger regions.
+ */
+function rawLibhs(detectors: DetectorDefinition[]): (bytes: Uint8Array) => number {
   const native = loadNative();
   if (!native.ok) throw new Error(native.reason);
   const binding = native.binding;
-  return [detectors.filter((d) => !d.prefilter), detectors.filter((d) => d.prefilter)]
-    .filter((group) => group.length > 0)
-    .map((group) => {
-      const flags = Uint32Array.from(group, (d) => (d.caseless ? binding.FLAGS.CASELESS : 0));
-      const gaps = Uint32Array.from(group, (d) => d.maxLength);
-      return cachedCompile(binding, { patterns: group.map((d) => d.prefilter ?? d.pattern), flags, gaps, mode: 'block' }, undefined);
-    });
+  const plan = planBlock(detectors);
+  const flag = (caseless: boolean | undefined) => (caseless ? binding.FLAGS.CASELESS : 0);
+  const db = (ids: Uint32Array, triggers: Trigger[] = []) => cachedCompile(binding, {
+    patterns: [...Array.from(ids, (i) => detectors[i]!.prefilter ?? detectors[i]!.pattern), ...triggers.map((t) => t.pattern)],
+    flags: Uint32Array.from([...Array.from(ids, (i) => flag(detectors[i]!.caseless)), ...triggers.map((t) => flag(t.caseless))]),
+    gaps: Uint32Array.from([...Array.from(ids, (i) => detectors[i]!.maxLength), ...triggers.map((t) => t.reach)]),
+    mode: 'block',
+  }, undefined);
+  const [main, prefiltered, gated] = [db(plan.main, plan.triggers), db(plan.prefiltered), db(plan.gated)];
+  const regions = new Regions();
+  let out = new Uint32Array(1 << 20);
+  return (bytes) => {
+    const n = main.scanRangesInto(bytes, out);
+    if (n > out.length) out = new Uint32Array(2 * n); // sized once; the next call scans into it
+    regions.collect(out.subarray(0, Math.min(n, out.length)), 3, plan.main.length, plan.triggers, null, bytes.length);
+    const found = n + prefiltered.scanRangesInto(bytes, out);
+    const length = regions.pack(bytes);
+    return found + (regions.count > 0 ? gated.scanSegmentsInto(regions.packed.subarray(0, length), regions.packedBounds, regions.count, out) : 0);
+  };
 }
 
 function streamScan(scanner: Scanner, bytes: Uint8Array): number {
@@ -58,7 +74,7 @@ export async function run(): Promise<BenchResult[]> {
   const native = createScanner({ engine: 'native', detectors });
   const js = createScanner({ engine: 'js', detectors });
   const combined = combinedRegExp();
-  const raw = rawDatabases(detectors);
+  const raw = rawLibhs(detectors);
   const payloads: [string, Buffer][] = [
     ['raw text 1 MB', Buffer.from(prose(rng(1), MB))],
     ['raw text 16 MB', Buffer.from(prose(rng(2), 16 * MB))],
@@ -75,7 +91,7 @@ export async function run(): Promise<BenchResult[]> {
       'js scanner': () => js.scan(bytes),
       'native scanner (block)': () => native.scan(bytes),
       'native scanner (stream, 64 KiB chunks)': () => streamScan(native, bytes),
-      'libhs alone (candidates, no confirm)': () => raw.map((db) => db.scanRanges(bytes)),
+      'libhs alone (candidates, no confirm)': () => raw(bytes),
     };
     const results = await measure(`scanner ${label}`, cases);
     const mbps = (i: number) => (results[i]!.hz * bytes.length) / 1e6;
