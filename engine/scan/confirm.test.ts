@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { builtinDetectors } from '../../rules/detectors/registry.js';
-import { compileRule, confirmRange, lastGroupIs, shannonEntropy, type CompiledRule } from './confirm.js';
+import { compileRule, confirmFixed, confirmRange, lastGroupIs, shannonEntropy, type CompiledRule } from './confirm.js';
 import type { Match } from './scanner.js';
 
 describe('lastGroupIs', () => {
@@ -87,6 +87,29 @@ describe('confirm shortcuts are exact', () => {
         expect(confirmRange(rule, win, from, text.length, 0, text.length, a)).toBe(confirmRange(plain, win, from, text.length, 0, text.length, b));
         expect(a).toEqual(b);
       }), { numRuns: 150 });
+    }
+  });
+
+  it('confirmFixed finds what the RegExp pass finds for a lone fixed-width match', () => {
+    // fixed-width builtin patterns: a literal prefix and one counted class (every example match has the same length)
+    const fixed = builtinDetectors().map((d, i) => compileRule(d, i)).filter((r) => !r.def.caseless && r.def.secretGroup === undefined
+      && !r.def.prefilter && !r.def.trigger && /^[A-Za-z0-9_-]+(?:\[[^\]]+\]\{\d+\})$/.test(r.def.pattern));
+    expect(fixed.length).toBeGreaterThan(5);
+    const noise = fc.string({ unit: fc.constantFrom(' ', '-', '_', '.', 'x', '9', 'Q', '/', '"'), maxLength: 8 });
+    for (const rule of fixed) {
+      fc.assert(fc.property(noise, fc.constantFrom(...rule.def.examples.match), noise, fc.nat(rule.maxLength), fc.boolean(), (left, token, right, back, clip) => {
+        const m = new RegExp(rule.regex.source).exec(token)!;
+        const text = left + token + right;
+        const end = left.length + m.index + m[0].length;
+        const from = Math.max(0, end - back);
+        const [lo, hi] = clip ? [left.length + m.index, end] : [0, text.length];
+        const win = { text, base: 0 };
+        const a: Match[] = [];
+        const b: Match[] = [];
+        confirmFixed(rule, win, m[0].length, end, Math.max(lo, from), lo, hi, a);
+        confirmRange(rule, win, Math.max(lo, from), Math.min(hi, end + 1), lo, hi, b);
+        expect(a).toEqual(b);
+      }), { numRuns: 60 });
     }
   });
 });

@@ -266,13 +266,33 @@ export function confirmRange(
   return stopAt === undefined ? sliceEnd : Math.max(next, Math.min(sliceEnd, stopAt - rule.maxLength));
 }
 
+/**
+ * Confirm the one possible match [end - width, end) of a fixed-width pattern (no secret group) whose only engine
+ * report in [from, end + 1) is `end`: what confirmRange(rule, win, from, end + 1, lo, hi, out) finds, without the
+ * RegExp pass (the engine already matched exactly these bytes). Pushes the match, if it is one, to `out`.
+ *
+ * @example
+ * confirmFixed(rule, win, 40, 62, 22, 0, text.length, out); // a 40-byte token ending at 62
+ */
+export function confirmFixed(
+  rule: CompiledRule, win: TextWindow, width: number, end: number, from: number, lo: number, hi: number, out: Match[], segment?: number,
+): void {
+  const start = end - width;
+  if (start < from || start < lo || end > hi) return; // the RegExp pass starts at `from`, inside the segment
+  if ((rule.beforeTable !== null && touches(rule.beforeTable, rule.before!, win, start - 1, lo, hi)) || (rule.afterTable !== null && touches(rule.afterTable, rule.after!, win, end, lo, hi))) return;
+  const found = postCheck(rule, win, null, start, start, end, segment);
+  if (found) out.push(found);
+}
+
 function postCheck(
-  rule: CompiledRule, win: TextWindow, m: RegExpExecArray, sliceStart: number, start: number, end: number, segment?: number,
+  rule: CompiledRule, win: TextWindow, m: RegExpExecArray | null, sliceStart: number, start: number, end: number, segment?: number,
 ): Match | null {
   const def = rule.def;
   let spanStart = start;
   let spanEnd = end;
-  if (def.secretGroup !== undefined && rule.groupAtEnd) {
+  if (m === null) {
+    // confirmFixed: no secret group
+  } else if (def.secretGroup !== undefined && rule.groupAtEnd) {
     const group = typeof def.secretGroup === 'number' ? m[def.secretGroup] : m.groups?.[def.secretGroup];
     if (group) spanStart = end - group.length; // the group ends the pattern, so it ends where the match ends
   } else if (def.secretGroup !== undefined && m.indices) {

@@ -1,7 +1,7 @@
 /** @module scan/hyperscan — the native Scanner: libhs finds candidate end offsets, the JS confirm step extracts spans. */
 import { SluiceError } from '../errors.js';
 import type { DetectorDefinition, Match, Scanner, ScanStream } from './scanner.js';
-import { confirmRange, latin1, type CompiledRule } from './confirm.js';
+import { confirmFixed, confirmRange, latin1, type CompiledRule } from './confirm.js';
 import { sortMatches } from './confirm-stream.js';
 import { nativeStream, runScan, type GatedStream } from './native-stream.js';
 import { cachedCompile, type DatabaseSpec } from './cache.js';
@@ -55,7 +55,8 @@ export function createNativeScanner(
   // One reusable result buffer per database: scans allocate nothing on the JS side unless results outgrow it.
   const outs = block.map(() => new Uint32Array(1024));
   const empty = new Uint32Array(0);
-  const parts: Part[] = groups.map((ids) => ({ ranges: empty, ids, width: 3, segments: null }));
+  const parts: Part[] = groups.map((ids) => ({ ranges: empty, ids, width: 3, segments: null, fixed: null }));
+  parts[0]!.fixed = fixedWidths(binding, rules); // main-database reports are exact pattern ends (no prefilter, no packing)
   const collect = (k: number, scanInto: (out: Uint32Array) => number): Uint32Array => {
     let n = runScan(() => scanInto(outs[k]!));
     if (n > outs[k]!.length) {
@@ -167,6 +168,23 @@ interface Part {
   ids: Uint32Array;
   width: 3 | 4;
   segments: Uint32Array | null;
+  /** Per rule: its pattern's width when every match has it (exact reports only), else 0. */
+  fixed: Int32Array | null;
+}
+
+/**
+ * Widths of fixed-width patterns whose single report can be confirmed without a RegExp pass (confirmFixed): case-
+ * sensitive (libhs and JS agree byte for byte), no secret group to locate, no prefilter or trigger.
+ */
+function fixedWidths(binding: NativeBinding, rules: readonly CompiledRule[]): Int32Array {
+  const fixed = new Int32Array(rules.length);
+  for (const rule of rules) {
+    const def = rule.def;
+    if (def.caseless || def.secretGroup !== undefined || def.prefilter || def.trigger) continue;
+    const info = binding.expressionInfo(def.pattern, 0);
+    if (info.maxWidth !== null && info.minWidth === info.maxWidth) fixed[rule.index] = info.maxWidth;
+  }
+  return fixed;
 }
 
 /** Confirm every part's ranges in windows of each rule's maxLength; `bounds`: the caller's segments, or null (block). */
@@ -178,7 +196,7 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
   // Dense candidates: decode once and slice (O(1) in V8) rather than decoding overlapping windows.
   const whole = rows * 256 > bytes.length ? { text: view.toString('latin1'), base: 0 } : null;
   const out: Match[] = [];
-  for (const { ranges, ids, width, segments } of parts) {
+  for (const { ranges, ids, width, segments, fixed } of parts) {
     for (let i = 0; i < ranges.length; i += width) {
       const local = ranges[i]!;
       if (local >= ids.length) continue; // a trigger
@@ -190,6 +208,12 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
       const hi = segment !== undefined ? bounds![2 * segment + 1]! : bytes.length;
       const from = Math.max(lo, first - rule.maxLength);
       const to = Math.min(hi, last + 1);
+      const exact = fixed !== null && first === last ? fixed[rule.index]! : 0;
+      if (exact > 0) {
+        const base = Math.max(0, last - exact - 2 - rule.contextWindow);
+        confirmFixed(rule, whole ?? { text: latin1(view, base, to), base }, exact, last, from, lo, hi, out, segment);
+        continue;
+      }
       const base = Math.max(0, from - 2 - rule.contextWindow);
       confirmRange(rule, whole ?? { text: latin1(view, base, to), base }, from, to, lo, hi, out, segment);
     }
