@@ -112,4 +112,21 @@ describe('confirm shortcuts are exact', () => {
       }), { numRuns: 60 });
     }
   });
+
+  it('block-mode shortcuts (context pre-check, boundary skip) find what the plain stream-mode pass finds', () => {
+    const bounded = builtinDetectors().map((d, i) => compileRule(d, i)).filter((r) => r.before || r.contextRequired);
+    const unit = fc.constantFrom('a', 'Z', '0', '7', '.', '_', '-', '+', '@', ':', '/', ' ', 'x', '%');
+    for (const rule of bounded) {
+      const piece = fc.oneof(fc.constantFrom(...rule.def.examples.match, ...rule.def.examples.noMatch), fc.string({ unit, maxLength: 10 }));
+      fc.assert(fc.property(fc.array(piece, { maxLength: 8 }), (parts) => {
+        const text = parts.join('');
+        const win = { text, base: 0 };
+        const fast: Match[] = [];
+        const plain: Match[] = [];
+        confirmRange(rule, win, 0, text.length, 0, text.length, fast);
+        confirmRange(rule, win, 0, text.length, 0, text.length, plain, undefined, Number.MAX_SAFE_INTEGER);
+        expect(fast).toEqual(plain);
+      }), { numRuns: 40 });
+    }
+  });
 });

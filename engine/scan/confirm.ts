@@ -34,8 +34,8 @@ export interface CompiledRule {
   readonly anchorMaxBefore: number;
 }
 
-type Latin1Slice = (this: Buffer, start: number, end: number) => string;
-const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice;
+/** Node's Buffer#latin1Slice (undocumented but present since Node 0.x), when this runtime has it. */
+const HAS_LATIN1_SLICE = typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function';
 
 /**
  * `buf.toString('latin1', start, end)` without its argument handling (Node's own latin1Slice when present).
@@ -44,7 +44,7 @@ const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice 
  * latin1(Buffer.from('abc'), 1, 3) // 'bc'
  */
 export function latin1(buf: Buffer, start: number, end: number): string {
-  return latin1Slice !== undefined ? latin1Slice.call(buf, start, end) : buf.toString('latin1', start, end);
+  return HAS_LATIN1_SLICE ? (buf as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end) : buf.toString('latin1', start, end);
 }
 
 /** latin1-decoded bytes [base, base + text.length) of the scanned data (1 char = 1 byte). */
@@ -255,8 +255,17 @@ export function confirmRange(
       next = start + 1;
       continue;
     }
-    if ((rule.beforeTable !== null && touches(rule.beforeTable, rule.before!, win, start - 1, lo, hi)) || (rule.afterTable !== null && touches(rule.afterTable, rule.after!, win, end, lo, hi))) {
-      regex.lastIndex = m.index + 1; // like a failed lookaround: try the next start
+    if (rule.beforeTable !== null && touches(rule.beforeTable, rule.before!, win, start - 1, lo, hi)) {
+      // like a failed lookbehind: try the next start, skipping starts whose previous char fails the same check
+      // (block mode: a stream's resume offset stays the plain next start)
+      let at = m.index + 1;
+      if (stopAt === undefined) while (at < text.length && touches(rule.beforeTable, rule.before!, win, sliceStart + at - 1, lo, hi)) at++;
+      regex.lastIndex = at;
+      next = start + 1;
+      continue;
+    }
+    if (rule.afterTable !== null && touches(rule.afterTable, rule.after!, win, end, lo, hi)) {
+      regex.lastIndex = m.index + 1; // like a failed lookahead: try the next start
       next = start + 1;
       continue;
     }
