@@ -3,7 +3,8 @@ import { isSluiceError, SluiceError } from '../errors.js';
 import { DEFAULT_ENTRYPOINT, type BuildOptions } from './build.js';
 import { failureDecision, toPolicyError } from './decision.js';
 import { DataValueDecisions, DecisionReader } from './decision-reader.js';
-import type { PolicyMemory } from './evaluate.js';
+import { JsonBytesWriter } from './input-writer.js';
+import type { PolicyInstance, PolicyMemory } from './evaluate.js';
 import { prepareRuntime, type PolicyRuntime } from './runtime.js';
 import { schemaErrorText, validatePolicyInput } from './schema.js';
 import type { Decision, PolicyInput, PolicyStats } from './types.js';
@@ -56,6 +57,7 @@ export class PolicyEngine {
   readonly stats: PolicyStats = { decisions: 0, allowed: 0, denied: 0, errors: 0, failOpen: 0, reloads: 0, reloadFailures: 0 };
   private readonly reader = new DecisionReader();
   private readonly dataDecisions = new DataValueDecisions();
+  private readonly writer = new JsonBytesWriter();
   private reloading: Promise<void> = Promise.resolve();
   private stopWatching: (() => void) | undefined;
 
@@ -79,9 +81,29 @@ export class PolicyEngine {
     if (this.options.validateInput && !validatePolicyInput(input)) {
       return this.failed(new SluiceError('SLUICE_ERR_INPUT_INVALID', schemaErrorText(validatePolicyInput, 'input')));
     }
+    const runtime = this.runtime;
+    if (runtime.writeInput !== undefined) {
+      let length: number;
+      try {
+        length = runtime.writeInput(input, this.writer); // the pruned input's JSON, written as bytes
+      } catch {
+        length = -1; // JSON.stringify below reports the error exactly
+      }
+      if (length >= 0) {
+        const instance = runtime.instance;
+        let dataValue: number;
+        try {
+          dataValue = instance.evaluateBytesToDataValue(this.writer.bytes, length, runtime.entrypointId);
+        } catch (err) {
+          runtime.renew(); // a trap or abort may leave the instance's heap inconsistent
+          return this.failed(toPolicyError(err));
+        }
+        return this.read(instance, dataValue);
+      }
+    }
     let inputJson: string | undefined;
     try {
-      inputJson = JSON.stringify(this.runtime.slimInput(input)); // only what the policy can read
+      inputJson = JSON.stringify(runtime.slimInput(input)); // only what the policy can read
     } catch (err) {
       return this.failed(new SluiceError('SLUICE_ERR_INPUT_INVALID', (err as Error).message, { cause: err }));
     }
@@ -100,6 +122,11 @@ export class PolicyEngine {
       runtime.renew(); // a trap or abort may leave the instance's heap inconsistent
       return this.failed(toPolicyError(err));
     }
+    return this.read(instance, dataValue);
+  }
+
+  /** The decision of the last evaluation on `instance` (a data value address, or 0: its result set JSON). */
+  private read(instance: PolicyInstance, dataValue: number): Decision {
     let decision: Decision;
     try {
       decision = dataValue !== 0

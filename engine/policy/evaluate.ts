@@ -135,12 +135,23 @@ export class PolicyInstance {
       this.evaluateInPlace(inputJson, entrypoint); // a module without the context API: one opa_eval call
       return 0;
     }
+    const inputAddr = this.policy.dataHeapPtr as number;
+    const view = this.ensure(inputAddr + inputJson.length * 3);
+    return this.run(opa, inputAddr, view.write(inputJson, inputAddr, 'utf8'), entrypoint);
+  }
+
+  /** `evaluateToDataValue` of the UTF-8 JSON text `bytes[0, length)`. */
+  evaluateBytesToDataValue(bytes: Buffer, length: number, entrypoint: number): number {
+    const opa = this.exports;
+    if (opa === undefined) return this.evaluateToDataValue(bytes.toString('utf8', 0, length), entrypoint);
+    const inputAddr = this.policy.dataHeapPtr as number;
+    bytes.copy(this.ensure(inputAddr + length), inputAddr, 0, length);
+    return this.run(opa, inputAddr, length, entrypoint);
+  }
+
+  /** Parse the input text at `inputAddr` and evaluate (what opa_eval does, minus the dump of a data value). */
+  private run(opa: ContextExports, inputAddr: number, inputLength: number, entrypoint: number): number {
     const policy = this.policy as unknown as { dataHeapPtr: number; baseHeapPtr: number; dataAddr: number };
-    const inputAddr = policy.dataHeapPtr;
-    let view = this.view;
-    if (view.buffer !== this.memory.buffer) view = this.refreshView();
-    if (inputAddr + inputJson.length * 3 > view.length) view = this.grow(inputAddr + inputJson.length * 3);
-    const inputLength = view.write(inputJson, inputAddr, 'utf8');
     opa.opa_heap_ptr_set(inputAddr + inputLength);
     const input = opa.opa_value_parse(inputAddr, inputLength); // as opa_eval: 0 (undefined input) when unparsable
     const ctx = opa.opa_eval_ctx_new();
@@ -149,10 +160,15 @@ export class PolicyInstance {
     opa.opa_eval_ctx_set_entrypoint(ctx, entrypoint);
     if (opa.eval(ctx) !== 0) throw new SluiceError('SLUICE_ERR_POLICY_EVAL', 'eval failed'); // opa_eval's abort text
     this.lastResultSet = opa.opa_eval_ctx_get_result(ctx);
-    if (view.buffer !== this.memory.buffer) view = this.refreshView();
-    const value = dataResultValue(view, this.lastResultSet, policy.baseHeapPtr, policy.dataHeapPtr);
+    const value = dataResultValue(this.memoryView, this.lastResultSet, policy.baseHeapPtr, policy.dataHeapPtr);
     if (value === 0) this.dumpResult();
     return value;
+  }
+
+  /** The view of linear memory, grown to hold at least `end` bytes. */
+  private ensure(end: number): Buffer {
+    const view = this.memoryView;
+    return end > view.length ? this.grow(end) : view;
   }
 
   /** Dump the result set of the last `evaluateToDataValue` as JSON at `[resultStart, resultEnd)` of the returned view. */

@@ -4,7 +4,8 @@ import { DEFAULT_ENTRYPOINT } from './build.js';
 import { inputShapeOf } from './bundle-shape.js';
 import { PolicyInstance, type PolicyMemory } from './evaluate.js';
 import type { PolicyArtifact } from './load.js';
-import { createInputSlimmer, type InputSlimmer } from './slim-input.js';
+import { compileInputWriter, type InputWriteFunction } from './input-writer.js';
+import { createInputSlimmer, prunable, type InputSlimmer } from './slim-input.js';
 import { compileWasm, wasmExports, type WasmModule } from './wasm.js';
 
 function serializeData(data: unknown): string {
@@ -30,6 +31,8 @@ export class PolicyRuntime {
   readonly loadedAt = new Date();
   /** Prunes an input to what the policy can read (identity when the bundle records no input shape). */
   readonly slimInput: InputSlimmer;
+  /** Writes the pruned input's JSON bytes directly (undefined when the input is not pruned). */
+  readonly writeInput: InputWriteFunction | undefined;
 
   constructor(
     readonly artifact: PolicyArtifact,
@@ -41,7 +44,9 @@ export class PolicyRuntime {
     readonly dataJson: string,
     readonly memory: PolicyMemory,
   ) {
-    this.slimInput = createInputSlimmer(inputShapeOf(artifact.manifest, artifact.wasm));
+    const shape = inputShapeOf(artifact.manifest, artifact.wasm);
+    this.slimInput = createInputSlimmer(shape);
+    this.writeInput = prunable(shape) ? compileInputWriter(shape) : undefined;
   }
 
   /** Replace the instance by a fresh one from the same module and data (after a trap); keeps the old on failure. */

@@ -41,6 +41,17 @@ function compile(shape: InputShape): InputSlimmer {
   return new Function('isArray', 'getPrototypeOf', 'objectProto', body)(Array.isArray, Object.getPrototypeOf, Object.prototype) as InputSlimmer;
 }
 
+/**
+ * Whether inputs can be pruned to `shape`: not the whole input, and no `__proto__` key (an object literal
+ * cannot carry one).
+ *
+ * @example
+ * prunable(true); // false
+ */
+export function prunable(shape: InputShape): shape is Exclude<InputShape, true> {
+  return shape !== true && !hasProtoKey(shape);
+}
+
 function hasProtoKey(shape: InputShape): boolean {
   if (shape === true) return false;
   return '__proto__' in shape.keys && Object.hasOwn(shape.keys, '__proto__')
@@ -59,6 +70,5 @@ function hasProtoKey(shape: InputShape): boolean {
  * JSON.stringify(slim({ phase: 'request', body: { bytes: 1 } })); // '{"phase":"request"}'
  */
 export function createInputSlimmer(shape: InputShape): InputSlimmer {
-  if (hasProtoKey(shape)) return (input) => input; // an object literal cannot carry a __proto__ key
-  return compile(shape);
+  return prunable(shape) ? compile(shape) : (input) => input;
 }
