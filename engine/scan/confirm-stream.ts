@@ -1,6 +1,6 @@
 /** @module scan/confirm-stream — stream-mode confirm shared by both engines: a retained tail and per-rule candidate windows. */
 import type { Match } from './scanner.js';
-import { confirmRange, type CompiledRule, type TextWindow } from './confirm.js';
+import { confirmFixed, confirmRange, type CompiledRule, type TextWindow } from './confirm.js';
 import { ByteTail } from './byte-tail.js';
 
 /** Sort matches by start, then end, then rule, then segment: both engines report in this order. */
@@ -26,6 +26,8 @@ export class ConfirmState {
   private readonly resume: Float64Array;
   /** Per rule: flat [from, to, from, to, …] windows, sorted and disjoint (merged when they overlap). */
   private readonly pending: number[][];
+  /** Per rule, per window: the one exact engine report it came from (see `mark`), or -1. */
+  private readonly exact: number[][];
   private readonly always: Uint8Array;
   private readonly keep: number;
   /** Per rule: every candidate ending at or before this offset is marked (default: all up to `limit`). */
@@ -38,13 +40,16 @@ export class ConfirmState {
    * latin1 string (`text`, which the JS engine searches), or as bytes decoded per candidate window (the native
    * engine: no string of the whole chunk is built or flattened).
    */
-  constructor(private readonly rules: readonly CompiledRule[], always: readonly number[], retain: 'text' | 'bytes' = 'text') {
+  constructor(
+    private readonly rules: readonly CompiledRule[], always: readonly number[], retain: 'text' | 'bytes' = 'text', private readonly fixed: Int32Array | null = null,
+  ) {
     if (retain === 'bytes') {
       if (always.length > 0) throw new TypeError("rules without candidates need retain: 'text'");
       this.tail = new ByteTail();
     }
     this.resume = new Float64Array(rules.length);
     this.pending = rules.map(() => []);
+    this.exact = rules.map(() => []);
     this.always = new Uint8Array(rules.length);
     this.horizon = new Float64Array(rules.length).fill(Infinity);
     for (const r of always) this.always[r] = 1;
@@ -78,13 +83,26 @@ export class ConfirmState {
     return { text: this.tail.latin1(base, Math.max(base, Math.min(this.limit, to))), base };
   }
 
-  /** A candidate window for `rule`: starts ≥ from, slice ends at `to`. Overlapping windows merge. */
-  mark(rule: number, from: number, to: number): void {
+  /**
+   * A candidate window for `rule`: starts ≥ from, slice ends at `to`. Overlapping windows merge. `exactEnd`: the
+   * window comes from one exact report of a fixed-width pattern (`fixed`), confirmed without the RegExp pass
+   * (confirmFixed) unless another window merges into it.
+   */
+  mark(rule: number, from: number, to: number, exactEnd = -1): void {
     const list = this.pending[rule]!;
+    const exact = this.exact[rule]!;
     const n = list.length;
-    if (n >= 2 && from >= list[n - 2]! && from < list[n - 1]!) list[n - 1] = Math.max(list[n - 1]!, to);
-    else if (n === 0 || from >= list[n - 1]!) list.push(from, to);
-    else mergeInto(list, from, to);
+    if (n >= 2 && from >= list[n - 2]! && from < list[n - 1]!) {
+      list[n - 1] = Math.max(list[n - 1]!, to);
+      exact[n / 2 - 1] = -1;
+    } else if (n === 0 || from >= list[n - 1]!) {
+      list.push(from, to);
+      exact.push(exactEnd);
+    } else {
+      mergeInto(list, from, to);
+      exact.length = list.length / 2;
+      exact.fill(-1);
+    }
   }
 
   /**
@@ -112,9 +130,17 @@ export class ConfirmState {
       for (; done < list.length && (final || list[done + 1]! <= known + 1 - rule.maxLength); done += 2) {
         const from = Math.max(0, this.resume[r]!, list[done]!);
         const to = Math.min(limit, list[done + 1]!);
-        if (from < to) this.resume[r] = Math.max(this.resume[r]!, confirmRange(rule, this.windowFor(rule, from, to), from, to, 0, limit, out));
+        if (from >= to) continue;
+        const exactEnd = this.exact[r]![done / 2]!;
+        if (exactEnd >= 0 && this.fixed !== null && this.fixed[r]! > 0 && exactEnd + 1 === to) {
+          confirmFixed(rule, this.windowFor(rule, exactEnd - this.fixed[r]!, to), this.fixed[r]!, exactEnd, from, 0, limit, out);
+          this.resume[r] = Math.max(this.resume[r]!, to);
+        } else this.resume[r] = Math.max(this.resume[r]!, confirmRange(rule, this.windowFor(rule, from, to), from, to, 0, limit, out));
       }
-      if (done > 0) list.splice(0, done);
+      if (done > 0) {
+        list.splice(0, done);
+        this.exact[r]!.splice(0, done / 2);
+      }
     }
     this.trim();
     return sortMatches(out);

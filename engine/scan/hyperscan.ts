@@ -109,7 +109,7 @@ export function createNativeScanner(
     openStream(): ScanStream {
       streamDbs ??= streamGroups.map((ids, k) => (ids.length + streamTriggers(k).length === 0 ? null : compile(binding, spec('stream', ids, streamTriggers(k)), detectors, ids, options.cacheDir)));
       const live = streamGroups.flatMap((ids, k) => (streamDbs![k] ? [k] : []));
-      return nativeStream(live.map((k) => streamDbs![k]!), live.map((k) => streamGroups[k]!), rules, gatedStream);
+      return nativeStream(live.map((k) => streamDbs![k]!), live.map((k) => streamGroups[k]!), rules, gatedStream, live[0] === 0 ? parts[0]!.fixed : null);
     },
     detectorsForField: forField,
   };

@@ -36,12 +36,16 @@ export function runScan<T>(scan: () => T): T {
  * once its bytes have arrived; until then their confirm windows stay open (ConfirmState horizon), so every
  * chunking gives the block result.
  *
+ * `fixed`: per rule, the width of a fixed-width pattern of the first database (see confirmFixed), or null.
+ *
  * @example
- * const stream = nativeStream(streamDbs, groups, rules, gated); stream.write(chunk); stream.end();
+ * const stream = nativeStream(streamDbs, groups, rules, gated, null); stream.write(chunk); stream.end();
  */
-export function nativeStream(dbs: readonly NativeDatabase[], groups: readonly Uint32Array[], rules: readonly CompiledRule[], gated: GatedStream | null): ScanStream {
+export function nativeStream(
+  dbs: readonly NativeDatabase[], groups: readonly Uint32Array[], rules: readonly CompiledRule[], gated: GatedStream | null, fixed: Int32Array | null,
+): ScanStream {
   const streams = dbs.map((db) => db.openStream());
-  const state = new ConfirmState(rules, [], 'bytes');
+  const state = new ConfirmState(rules, [], 'bytes', fixed);
   const pending: number[] = []; // trigger regions [start, end) not scanned yet, in order
   const regions = new Regions();
   let out = new Uint32Array(1024);
@@ -64,7 +68,8 @@ export function nativeStream(dbs: readonly NativeDatabase[], groups: readonly Ui
         continue;
       }
       const rule = rules[ids[local]!]!;
-      state.mark(rule.index, ranges[i + 1]! - rule.maxLength, ranges[i + 2]! + 1); // the block scan's window
+      const exact = k === 0 && ranges[i + 1] === ranges[i + 2] ? ranges[i + 2]! : -1; // main database: exact pattern ends
+      state.mark(rule.index, ranges[i + 1]! - rule.maxLength, ranges[i + 2]! + 1, exact); // the block scan's window
     }
   };
   /** Scan the complete regions (all of them, clipped, when `final`) and mark their candidates. */
