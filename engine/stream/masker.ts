@@ -88,6 +88,7 @@ interface MaskerTables {
   paths: PathRecorder;
   values: Float64Array;
   batch: SegmentBatch;
+  spanBounds: Int32Array;
 }
 
 /** Tables of ended maskers, per scanner (a batch belongs to one scanner). JS is single-threaded: never shared. */
@@ -136,7 +137,7 @@ class StreamMasker implements JsonMasker {
   /** Placeholder bytes per rule (string placeholders render the same bytes for every span of a detector). */
   private readonly rendered: Array<Buffer | undefined> = [];
   /** Kept spans of the current chunk: start, end, rule (merged, in order); pointers only for function placeholders. */
-  private spanBounds = NO_BOUNDS; // allocated on the first hit
+  private spanBounds: Int32Array = NO_BOUNDS; // allocated on the first hit (then reused with the tables)
   private readonly spanPointers: string[] = [];
 
   constructor(
@@ -149,6 +150,7 @@ class StreamMasker implements JsonMasker {
     const spare = SPARE_TABLES.get(scanner)?.pop();
     this.paths = spare?.paths ?? new PathRecorder();
     this.batch = spare?.batch ?? new SegmentBatch(scanner);
+    if (spare) this.spanBounds = spare.spanBounds;
     this.collector = new ValueCollector(FieldClaims.for(scanner), this.paths, spare?.values);
     this.tok = new JsonTokenizer(this.collector, limits);
     this.collector.tok = this.tok;
@@ -317,7 +319,7 @@ class StreamMasker implements JsonMasker {
     if (!spare) SPARE_TABLES.set(this.scanner, (spare = []));
     if (spare.length < 4) {
       this.paths.reset(EMPTY);
-      spare.push({ paths: this.paths, values: this.collector.values, batch: this.batch });
+      spare.push({ paths: this.paths, values: this.collector.values, batch: this.batch, spanBounds: this.spanBounds });
     }
   }
 }
