@@ -152,6 +152,28 @@ describe('tokenizer events and pointers', () => {
     for (let size = 1; size < body.length; size++) expect(read(size), `size ${size}`).toEqual(whole);
   });
 
+  it('finds every quote, backslash and control byte at every position and alignment of short strings (4-byte reads)', () => {
+    // Every byte below 0x24 (controls, quote), the backslash and its neighbours, and a spread of the rest (UTF-8 included).
+    const bytes = [...Array.from({ length: 0x24 }, (_, v) => v), 0x5b, 0x5c, 0x5d, 0x7f, 0x80, 0xa2, 0xdc, 0xff, 0x41, 0x61];
+    const wrong: string[] = [];
+    for (let pad = 0; pad < 4; pad++) {
+      for (let len = 1; len <= 20; len++) {
+        for (let at = 0; at < len; at++) {
+          for (const v of bytes) {
+            const body = Buffer.from(`${' '.repeat(pad)}["${'a'.repeat(len)}"]`, 'latin1');
+            body[pad + 2 + at] = v;
+            const out = run(body, 0, v < 0x20 || v === 0x22 || v === 0x5c);
+            const ok = v < 0x20 || v === 0x22 || v === 0x5c
+              ? out instanceof Error
+              : JSON.stringify(out) === JSON.stringify([`o[ ${pad} `, `sv ${pad + 2}-${pad + 2 + len} /0`, `c] ${pad + 3 + len} `]);
+            if (!ok) wrong.push(`pad ${pad} len ${len} at ${at} byte ${v}`);
+          }
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('validates limits at construction', () => {
     expect(() => new JsonTokenizer(NOOP_VISITOR, { maxDepth: 0 })).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_INVALID_OPTIONS' }));
   });

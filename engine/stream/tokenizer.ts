@@ -491,6 +491,7 @@ export class JsonTokenizer {
     let words: Int32Array | null = null;
     let wordsFrom = 0;
     let nextQuote = -1; // cached: the next quote is searched once, not once per escape
+    let view: DataView | null = null;
     while (i < n) {
       if (state === S_STRING) {
         // Hot loop: a short byte loop, then (long strings) memchr for the quote (cached) and a
@@ -499,6 +500,17 @@ export class JsonTokenizer {
         for (;;) {
           if (nextQuote < i) {
             const lim = i + 16 < n ? i + 16 : n;
+            if (i + 4 <= lim) {
+              // 4 bytes at a time (unaligned little-endian reads): any control byte, quote or backslash?
+              if (view === null) view = new DataView(buf.buffer, buf.byteOffset, n);
+              do {
+                const x = view.getInt32(i, true);
+                const q = x ^ 0x22222222;
+                const b = x ^ 0x5c5c5c5c;
+                if ((((x - 0x20202020) & ~x) | ((q - 0x01010101) & ~q) | ((b - 0x01010101) & ~b)) & 0x80808080) break;
+                i += 4;
+              } while (i + 4 <= lim);
+            }
             while (i < lim && STRING_STOP[(c = buf[i]!)] === 0) i++;
             if (i < lim || i === n) break;
             if (bytes === null) bytes = asBuffer(buf);
@@ -536,9 +548,27 @@ export class JsonTokenizer {
             this.keyEscaped[d] = this.strEscaped ? 1 : 0;
             state = S_COLON;
             visitor.string(start, end, true, this.strEscaped);
+            // Compact JSON: ':' and a string value's quote right after the key (the same transitions as
+            // the states below, without a trip round the loop per byte).
+            if (i + 1 < n && buf[i] === 0x3a && buf[i + 1] === 0x22) {
+              this.strStart = base + i + 2;
+              this.strIsKey = false;
+              this.strEscaped = false;
+              this.sawValue = true;
+              state = S_STRING;
+              i += 2;
+            }
           } else {
             state = S_AFTER;
             visitor.string(start, end, false, this.strEscaped);
+            // Compact JSON: ',' and the next key's quote right after a member's string value.
+            if (i + 1 < n && buf[i] === 0x2c && buf[i + 1] === 0x22 && this.depth > 0 && this.kinds[this.depth] === KIND_OBJECT) {
+              this.strStart = base + i + 2;
+              this.strIsKey = true;
+              this.strEscaped = false;
+              state = S_STRING;
+              i += 2;
+            }
           }
           continue;
         }
@@ -559,6 +589,14 @@ export class JsonTokenizer {
             if (this.kinds[this.depth] === KIND_ARRAY) {
               this.indexes[this.depth]!++;
               state = S_VALUE;
+            } else if (i + 1 < n && buf[i + 1] === 0x22) {
+              // Compact JSON: the next key's quote right after the ',' (as S_KEY would read it).
+              this.strStart = base + i + 2;
+              this.strIsKey = true;
+              this.strEscaped = false;
+              state = S_STRING;
+              i += 2;
+              continue;
             } else state = S_KEY;
             i++;
             continue;
