@@ -1,9 +1,10 @@
 /** @module bench/decision — Sluice decide() vs a plain opa-wasm evaluate(object) of the same built-in policy wasm. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicy as loadOpaWasm } from '@open-policy-agent/opa-wasm';
-import { ensureBuiltinBundle, loadPolicy, packageRoot, parseArtifact, type PolicyInput } from '../engine/index.js';
+import { buildBundle, ensureBuiltinBundle, loadPolicy, packageRoot, parseArtifact, type PolicyInput } from '../engine/index.js';
+import { prepareRuntime } from '../engine/policy/runtime.js';
 import { isMain, measure, printTable, type BenchResult, type Measured } from './types.js';
 
 const examplesDir = join(packageRoot(), 'rules', 'examples');
@@ -20,6 +21,23 @@ async function bestOf(suite: string, cases: Record<string, () => unknown>, repea
     best = best.map((m, k) => (next[k]!.hz > m.hz ? next[k]! : m));
   }
   return best;
+}
+
+/**
+ * The floor: a policy with no rules (`decision := data.config.decision`, same data) evaluated by one opa_eval
+ * of a JSON text, so only parsing the input and dumping the result remain. Undefined without an OPA compiler.
+ */
+async function emptyPolicyEval(): Promise<((json: string) => unknown) | undefined> {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-empty-policy-'));
+  writeFileSync(join(dir, 'p.rego'), 'package sluice\n\ndecision := data.config.decision\n');
+  writeFileSync(join(dir, 'data.json'), readFileSync(join(packageRoot(), 'rules', 'policies', 'data.json')));
+  try {
+    const { out } = await buildBundle({ dir });
+    const runtime = await prepareRuntime(parseArtifact(readFileSync(out), out), { memory: { initialPages: 8, maxPages: 1024 } });
+    return (json) => runtime.instance.evaluateInPlace(json, runtime.entrypointId);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -55,7 +73,10 @@ export async function run(): Promise<BenchResult[]> {
     const input = example('http-delete');
     return { ...input, http: { ...input.http, path: `/api/orders/${1000 + k}` } };
   });
-  const compactBytes = Buffer.byteLength(JSON.stringify(compact));
+  const compactJson = JSON.stringify(compact);
+  const compactBytes = Buffer.byteLength(compactJson);
+  const prunedJson = JSON.stringify(await prunedInput(bundle, compact));
+  const floor = await emptyPolicyEval();
   const repeats = Math.max(1, Number(process.env.DECISION_BENCH_REPEATS ?? 2));
   let i = 0;
   const rows: BenchResult[] = [];
@@ -77,7 +98,21 @@ export async function run(): Promise<BenchResult[]> {
     rows.push({ suite, name: 'sluice decide', hz: ours!.hz, rme: ours!.rme, unit, ratio: ours!.hz / base!.hz, note: 'validated input and decision' });
     rows.push({ suite, name: 'sluice decide, validateInput: false', hz: raw!.hz, rme: raw!.rme, unit, ratio: raw!.hz / base!.hz, note: 'validated decision' });
   }
+  if (floor) {
+    const suite = `floor: a policy with no rules, compact input`;
+    const [full, pruned] = await bestOf(suite, {
+      [`opa_eval of the ${compactBytes} B JSON`]: () => floor(compactJson),
+      [`opa_eval of the pruned ${Buffer.byteLength(prunedJson)} B JSON`]: () => floor(prunedJson),
+    }, repeats);
+    for (const m of [full!, pruned!]) rows.push({ suite, name: m.name, hz: m.hz, rme: m.rme, unit: 'evaluations/s', note: 'no serialization, no rules' });
+  }
   return rows;
+}
+
+/** The compact input as the built-in policy reads it (pruned to its input shape). */
+async function prunedInput(bundle: string, input: PolicyInput): Promise<unknown> {
+  const runtime = await prepareRuntime(parseArtifact(readFileSync(bundle), bundle), { memory: { initialPages: 8, maxPages: 1024 } });
+  return runtime.slimInput(input);
 }
 
 if (isMain(import.meta.url)) printTable(await run());
