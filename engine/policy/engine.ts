@@ -83,6 +83,8 @@ export class PolicyEngine {
     }
     const runtime = this.runtime;
     if (runtime.writeInput !== undefined) {
+      const instance = runtime.instance;
+      this.writer.into(instance.memoryView, instance.inputAddress); // straight into wasm memory when it fits
       let length: number;
       try {
         length = runtime.writeInput(input, this.writer); // the pruned input's JSON, written as bytes
@@ -90,10 +92,9 @@ export class PolicyEngine {
         length = -1; // JSON.stringify below reports the error exactly
       }
       if (length >= 0) {
-        const instance = runtime.instance;
         let dataValue: number;
         try {
-          dataValue = instance.evaluateBytesToDataValue(this.writer.bytes, length, runtime.entrypointId);
+          dataValue = instance.evaluateBytesToDataValue(this.writer.bytes, this.writer.start, length, runtime.entrypointId);
         } catch (err) {
           runtime.renew(); // a trap or abort may leave the instance's heap inconsistent
           return this.failed(toPolicyError(err));

@@ -140,12 +140,17 @@ export class PolicyInstance {
     return this.run(opa, inputAddr, view.write(inputJson, inputAddr, 'utf8'), entrypoint);
   }
 
-  /** `evaluateToDataValue` of the UTF-8 JSON text `bytes[0, length)`. */
-  evaluateBytesToDataValue(bytes: Buffer, length: number, entrypoint: number): number {
+  /** Where the next input text goes in linear memory (for a JsonBytesWriter writing straight into it). */
+  get inputAddress(): number {
+    return this.policy.dataHeapPtr as number;
+  }
+
+  /** `evaluateToDataValue` of the UTF-8 JSON text `bytes[start, start + length)`, in place when already at inputAddress. */
+  evaluateBytesToDataValue(bytes: Buffer, start: number, length: number, entrypoint: number): number {
     const opa = this.exports;
-    if (opa === undefined) return this.evaluateToDataValue(bytes.toString('utf8', 0, length), entrypoint);
+    if (opa === undefined) return this.evaluateToDataValue(bytes.toString('utf8', start, start + length), entrypoint);
     const inputAddr = this.policy.dataHeapPtr as number;
-    bytes.copy(this.ensure(inputAddr + length), inputAddr, 0, length);
+    if (bytes.buffer !== this.memory.buffer || start !== inputAddr) bytes.copy(this.ensure(inputAddr + length), inputAddr, start, start + length);
     return this.run(opa, inputAddr, length, entrypoint);
   }
 

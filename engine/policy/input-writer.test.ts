@@ -22,7 +22,7 @@ const writer = new JsonBytesWriter();
 function written(input: unknown): string {
   try {
     const length = write(input, writer);
-    return length < 0 ? 'fallback' : writer.bytes.toString('utf8', 0, length);
+    return length < 0 ? 'fallback' : writer.bytes.toString('utf8', writer.start, writer.start + length);
   } catch {
     return 'throws';
   }
@@ -99,6 +99,15 @@ describe('compileInputWriter', () => {
     cyclic.self = cyclic;
     expect(written({ http: { host: cyclic } })).toBe('throws');
     expect(written(undefined)).toBe('fallback');
+  });
+
+  it('writes into a given buffer from an offset, and moves to its own buffer when that is too small', () => {
+    const target = Buffer.alloc(64);
+    writer.into(target, 40);
+    expect(written({ phase: 'ok' })).toBe('{"phase":"ok"}');
+    expect(writer.bytes).toBe(target);
+    expect(written({ phase: 'a longer phase than fits' })).toBe('{"phase":"a longer phase than fits"}');
+    expect(writer.bytes).not.toBe(target);
   });
 
   it('grows its buffer for large inputs', () => {

@@ -2,29 +2,43 @@
 import type { InputShape } from './input-shape.js';
 
 /**
- * Writes `JSON.stringify(createInputSlimmer(shape)(input))` as UTF-8 into `writer.bytes` without building the
- * pruned object or the JSON string; returns the byte length, or -1 when the input holds something only
+ * Writes `JSON.stringify(createInputSlimmer(shape)(input))` as UTF-8 into `writer.bytes` from `writer.start`
+ * without building the pruned object or the JSON string; returns the byte length, or -1 when the input holds something only
  * JSON.stringify itself handles exactly (toJSON, BigInt): the caller then serializes the pruned input.
  */
 export type InputWriteFunction = (input: unknown, writer: JsonBytesWriter) => number;
 
 /** The byte buffer and primitives the generated writers use. */
 export class JsonBytesWriter {
-  bytes = Buffer.allocUnsafe(4096);
+  bytes: Buffer = Buffer.allocUnsafe(4096);
+  /** Where the JSON starts in `bytes`. */
+  start = 0;
   pos = 0;
   failed = false;
 
+  /**
+   * Write the next JSON into `target` (e.g. wasm memory) from `start` on; should it not fit, it moves to a
+   * buffer of its own (then `bytes !== target`).
+   */
+  into(target: Buffer, start: number): void {
+    this.bytes = target;
+    this.start = start;
+  }
+
   reset(): void {
-    this.pos = 0;
+    this.pos = this.start;
     this.failed = false;
   }
 
   /** Room for `count` more bytes. */
   room(count: number): void {
     if (this.pos + count <= this.bytes.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.pos + count));
-    this.bytes.copy(bigger, 0, 0, this.pos);
+    const length = this.pos - this.start;
+    const bigger = Buffer.allocUnsafe(Math.max(4096, length * 2, length + count));
+    this.bytes.copy(bigger, 0, this.start, this.pos);
     this.bytes = bigger;
+    this.start = 0;
+    this.pos = length;
   }
 
   /** Constant ASCII text (keys and punctuation, escaped at generation time). */
@@ -101,7 +115,7 @@ const SKIPPED = 'c === undefined || typeof c === "function" || typeof c === "sym
  * @example
  * const write = compileInputWriter({ keys: { phase: true } });
  * const writer = new JsonBytesWriter();
- * writer.bytes.toString('utf8', 0, write({ phase: 'request', body: {} }, writer)); // '{"phase":"request"}'
+ * writer.bytes.toString('utf8', writer.start, writer.start + write({ phase: 'request' }, writer)); // '{"phase":"request"}'
  */
 export function compileInputWriter(shape: InputShape): InputWriteFunction {
   const functions: string[] = [];
@@ -138,7 +152,7 @@ export function compileInputWriter(shape: InputShape): InputWriteFunction {
   const root = emit(shape);
   const body =
     `"use strict"; ${functions.join('\n')}\n` +
-    `return function write(input, w) { w.reset(); const v = input; ${root === 'w.whole(v);' ? root : `${root}(v, w);`} return w.failed ? -1 : w.pos; };`;
+    `return function write(input, w) { w.reset(); const v = input; ${root === 'w.whole(v);' ? root : `${root}(v, w);`} return w.failed ? -1 : w.pos - w.start; };`;
   const factory = new Function('isArray', 'getPrototypeOf', 'objectProto', 'K', body);
   return factory(Array.isArray, Object.getPrototypeOf, Object.prototype, constants) as InputWriteFunction;
 }

@@ -7,7 +7,7 @@ const OPA_SET = 7;
 const OPA_STRING_INTERNED = 8;
 /** More buckets than a one-element set or object ever has: anything else is not what we expect. */
 const MAX_BUCKETS = 64;
-const RESULT = Buffer.from('result');
+const RESULT = [...Buffer.from('result')];
 
 function u32(view: Buffer, at: number): number {
   return at >= 0 && at + 4 <= view.length ? view.readUInt32LE(at) : 0;
@@ -46,6 +46,6 @@ export function dataResultValue(view: Buffer, resultSet: number, low: number, hi
   const length = u32(view, key + 4); // opa_string_t { hdr, free, len, v }
   const bytes = u32(view, key + 8);
   if (length !== RESULT.length || bytes + length > view.length) return 0;
-  if (view.compare(RESULT, 0, length, bytes, bytes + length) !== 0) return 0;
+  for (let i = 0; i < length; i++) if (view[bytes + i] !== RESULT[i]) return 0; // shorter than a compare() call
   return value >= low && value < high ? value : 0;
 }
