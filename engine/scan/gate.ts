@@ -44,7 +44,12 @@ export function planBlock(detectors: readonly DetectorDefinition[]): BlockPlan {
   return { main: Uint32Array.from(main), triggers, prefiltered: Uint32Array.from(prefiltered), gated: Uint32Array.from(gated) };
 }
 
-/** Reusable region list: [start, end) pairs in `bounds`, the caller's segment of each in `segments`. */
+/**
+ * Reusable region list: [start, end) pairs in `bounds`, the caller's segment of each in `segments`.
+ *
+ * @example
+ * const regions = new Regions(); regions.collect(found, 3, plan.main.length, plan.triggers, null, bytes.length);
+ */
 export class Regions {
   bounds = new Uint32Array(256);
   segments = new Uint32Array(128);

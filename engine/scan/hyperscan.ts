@@ -1,7 +1,7 @@
 /** @module scan/hyperscan — the native Scanner: libhs finds candidate end offsets, the JS confirm step extracts spans. */
 import { SluiceError } from '../errors.js';
 import type { DetectorDefinition, Match, Scanner, ScanStream } from './scanner.js';
-import { confirmFixed, confirmRange, latin1, type CompiledRule } from './confirm.js';
+import { confirmFixed, confirmRange, latin1, type CompiledRule, type TextWindow } from './confirm.js';
 import { sortMatches } from './confirm-stream.js';
 import { nativeStream, runScan, type GatedStream } from './native-stream.js';
 import { cachedCompile, type DatabaseSpec } from './cache.js';
@@ -187,6 +187,9 @@ function fixedWidths(binding: NativeBinding, rules: readonly CompiledRule[]): In
   return fixed;
 }
 
+/** Bytes decoded on both sides of a candidate window, so that candidates nearby reuse it. */
+const WINDOW_SLACK = 96;
+
 /** Confirm every part's ranges in windows of each rule's maxLength; `bounds`: the caller's segments, or null (block). */
 function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts: readonly Part[], bounds: Uint32Array | null): Match[] {
   let rows = 0;
@@ -195,6 +198,15 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Dense candidates: decode once and slice (O(1) in V8) rather than decoding overlapping windows.
   const whole = rows * 256 > bytes.length ? { text: view.toString('latin1'), base: 0 } : null;
+  // Else one decoded window per site: candidates of several rules at one place (a card number is also a phone,
+  // SSN and routing candidate) reuse it. A window larger than needed changes no result (as `whole` shows).
+  let recent: TextWindow = { text: '', base: 0 };
+  const windowOf = (base: number, to: number): TextWindow => {
+    if (whole !== null) return whole;
+    if (base >= recent.base && to <= recent.base + recent.text.length) return recent;
+    const from = Math.max(0, base - WINDOW_SLACK);
+    return (recent = { text: latin1(view, from, Math.min(bytes.length, to + WINDOW_SLACK)), base: from });
+  };
   const out: Match[] = [];
   for (const { ranges, ids, width, segments, fixed } of parts) {
     for (let i = 0; i < ranges.length; i += width) {
@@ -211,11 +223,11 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
       const exact = fixed !== null && first === last ? fixed[rule.index]! : 0;
       if (exact > 0) {
         const base = Math.max(0, last - exact - 2 - rule.contextWindow);
-        confirmFixed(rule, whole ?? { text: latin1(view, base, to), base }, exact, last, from, lo, hi, out, segment);
+        confirmFixed(rule, windowOf(base, to), exact, last, from, lo, hi, out, segment);
         continue;
       }
       const base = Math.max(0, from - 2 - rule.contextWindow);
-      confirmRange(rule, whole ?? { text: latin1(view, base, to), base }, from, to, lo, hi, out, segment);
+      confirmRange(rule, windowOf(base, to), from, to, lo, hi, out, segment);
     }
   }
   return sortMatches(out);
