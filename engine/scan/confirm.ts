@@ -3,6 +3,9 @@ import { SluiceError } from '../errors.js';
 import type { DetectorDefinition, Match } from './scanner.js';
 import { toJsSource } from './pattern.js';
 import { runValidator } from './validators.js';
+import { classTable, contextRegexOf, shannonEntropy } from './text.js';
+
+export { latin1, shannonEntropy } from './text.js';
 
 /** A detector prepared for confirming: its JS RegExp and post-check settings, built once. */
 export interface CompiledRule {
@@ -32,19 +35,6 @@ export interface CompiledRule {
   /** See DetectorDefinition.anchor (latin1 text of its UTF-8 bytes), or null. */
   readonly anchor: string | null;
   readonly anchorMaxBefore: number;
-}
-
-/** Node's Buffer#latin1Slice (undocumented but present since Node 0.x), when this runtime has it. */
-const HAS_LATIN1_SLICE = typeof (Buffer.prototype as unknown as { latin1Slice?: unknown }).latin1Slice === 'function';
-
-/**
- * `buf.toString('latin1', start, end)` without its argument handling (Node's own latin1Slice when present).
- *
- * @example
- * latin1(Buffer.from('abc'), 1, 3) // 'bc'
- */
-export function latin1(buf: Buffer, start: number, end: number): string {
-  return HAS_LATIN1_SLICE ? (buf as Buffer & { latin1Slice(start: number, end: number): string }).latin1Slice(start, end) : buf.toString('latin1', start, end);
 }
 
 /** latin1-decoded bytes [base, base + text.length) of the scanned data (1 char = 1 byte). */
@@ -106,21 +96,6 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
   };
 }
 
-/** `regex` tested on each of the 256 latin1 chars (the confirm text holds no other), or null. */
-function classTable(regex: RegExp | null): Uint8Array | null {
-  if (regex === null) return null;
-  const table = new Uint8Array(256);
-  for (let code = 0; code < 256; code++) table[code] = regex.test(String.fromCharCode(code)) ? 1 : 0;
-  return table;
-}
-
-/** One case-insensitive RegExp for ASCII context words; null when a word is not ASCII or there are none. */
-function contextRegexOf(words: readonly string[]): RegExp | null {
-  // eslint-disable-next-line no-control-regex
-  if (words.length === 0 || words.some((w) => w.length === 0 || /[^\x00-\x7f]/.test(w))) return null;
-  return new RegExp(words.map((w) => w.replace(/[.*+?^${}()|[\]\\\/-]/g, '\\$&')).join('|'), 'i');
-}
-
 /**
  * True when capture group `group` (index or name) is the last element of JS regex `source`: the source ends with
  * the `)` that closes it, so wherever the group takes part in a match it ends at the match's end.
@@ -150,45 +125,6 @@ export function lastGroupIs(source: string, group: number | string): boolean {
   }
   if (!last || last.capture === 0) return false;
   return typeof group === 'number' ? last.capture === group : last.name === group;
-}
-
-const ENTROPY_COUNTS = new Int32Array(256);
-const ENTROPY_ORDER = new Uint8Array(256);
-
-/** Shannon entropy in bits per character (terms summed in order of first occurrence). */
-export function shannonEntropy(text: string): number {
-  if (text.length === 0) return 0;
-  const counts = ENTROPY_COUNTS;
-  const order = ENTROPY_ORDER;
-  let distinct = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code > 0xff) {
-      for (let k = 0; k < distinct; k++) counts[order[k]!] = 0;
-      return wideEntropy(text);
-    }
-    if (counts[code]++ === 0) order[distinct++] = code;
-  }
-  let bits = 0;
-  for (let k = 0; k < distinct; k++) {
-    const code = order[k]!;
-    const p = counts[code]! / text.length;
-    counts[code] = 0;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
-}
-
-/** shannonEntropy for text with chars above 0xFF (the confirm step only sees latin1). */
-function wideEntropy(text: string): number {
-  const counts = new Map<number, number>();
-  for (let i = 0; i < text.length; i++) counts.set(text.charCodeAt(i), (counts.get(text.charCodeAt(i)) ?? 0) + 1);
-  let bits = 0;
-  for (const count of counts.values()) {
-    const p = count / text.length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
 }
 
 /** True when one of `rule`'s context words occurs in absolute [from, to) of the window (clipped to it). */
