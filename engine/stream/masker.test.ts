@@ -3,6 +3,8 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createJsonMasker } from './masker.js';
+import { sortedHits } from './masker-parts.js';
+import fc from 'fast-check';
 import { inspectJson } from './inspect.js';
 import { applyMasks } from './rewriter.js';
 import { TEST_DETECTORS, testScanner } from './scanner.test-helpers.js';
@@ -141,5 +143,17 @@ describe('createJsonMasker', () => {
     expect(a.findings()).toEqual([{ detector: 'aws-access-key-id', category: 'secret', path: '/x/0', count: 1 }]);
     expect(() => a.end()).toThrow(expect.objectContaining({ code: 'SLUICE_ERR_INTERNAL' })); // stays failed
     expect(Buffer.from(c.end()).length).toBe(0); // a second end is a no-op
+  });
+
+  it('sortedHits orders like a stable sort by start, longest first, and keeps an ordered array as is', () => {
+    const hit = fc.record({ start: fc.nat(20), end: fc.nat(40), ordinal: fc.nat(5), rule: fc.nat(3) });
+    fc.assert(
+      fc.property(fc.array(hit, { maxLength: 12 }), (hits) => {
+        const expected = [...hits].sort((a, b) => a.start - b.start || b.end - a.end);
+        expect(sortedHits(hits)).toEqual(expected);
+        expect(sortedHits(expected)).toBe(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

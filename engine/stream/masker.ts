@@ -1,10 +1,11 @@
 /** @module stream/masker — a push-based streaming JSON masker for response bodies (holds back only an open string value). */
 import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
-import { JsonTokenizer, resolveLimits, type JsonLimits, type JsonVisitor, type ResolvedLimits } from './tokenizer.js';
+import { JsonTokenizer, resolveLimits, type JsonLimits, type ResolvedLimits } from './tokenizer.js';
 import { FieldClaims, SegmentBatch, type RawHit } from './detect.js';
 import { FindingCounter, ROOT_PARENT } from './inspect.js';
 import { PathRecorder } from './path-record.js';
+import { SPARE_TABLES, ValueCollector, concat, sortedHits } from './masker-parts.js';
 import { copyBytes, rendererFor } from './rewriter.js';
 import type { FindingSummary, Placeholder } from './types.js';
 
@@ -34,75 +35,9 @@ export interface JsonMasker {
   readonly held: number;
 }
 
-class ValueCollector implements JsonVisitor {
-  tok!: JsonTokenizer;
-  ordinal = 0;
-  /** start, end, ordinal, escaped(0/1), claimRule(-1 none) per value. */
-  values: Float64Array;
-  /** Entries used in `values` (5 per value); reset per chunk, the array is kept. */
-  used = 0;
-
-  constructor(
-    private readonly fields: FieldClaims,
-    readonly paths: PathRecorder,
-    values?: Float64Array,
-  ) {
-    this.values = values ?? new Float64Array(320);
-  }
-
-  string(start: number, end: number, isKey: boolean, escaped: boolean): void {
-    if (isKey) return this.paths.key(this.tok.currentDepth, start, end, escaped, this.tok);
-    this.paths.value(this.tok, this.ordinal);
-    let claim = -1;
-    if (this.fields.enabled && this.tok.inObject) {
-      const rules = this.fields.rulesFor(this.tok);
-      if (rules.length > 0) claim = rules[0]!;
-    }
-    let v = this.values;
-    const k = this.used;
-    if (k + 5 > v.length) {
-      v = new Float64Array(2 * v.length);
-      v.set(this.values);
-      this.values = v;
-    }
-    v[k] = start;
-    v[k + 1] = end;
-    v[k + 2] = this.ordinal++;
-    v[k + 3] = escaped ? 1 : 0;
-    v[k + 4] = claim;
-    this.used = k + 5;
-  }
-  primitive(): void {}
-  open(): void {
-    this.paths.open(this.tok);
-  }
-  close(): void {}
-}
-
 const EMPTY = new Uint8Array(0);
 const NO_HITS: RawHit[] = [];
 const NO_BOUNDS = new Int32Array(0);
-
-/** Per-masker tables handed from an ended masker to the next one (small bodies: no construction cost). */
-interface MaskerTables {
-  paths: PathRecorder;
-  values: Float64Array;
-  batch: SegmentBatch;
-  spanBounds: Int32Array;
-}
-
-/** Tables of ended maskers, per scanner (a batch belongs to one scanner). JS is single-threaded: never shared. */
-const SPARE_TABLES = new WeakMap<Scanner, MaskerTables[]>();
-
-/** Hits sorted by start, then longest first (the order SegmentBatch#scan returns and mergeSpans uses). */
-function sortedHits(hits: RawHit[]): RawHit[] {
-  for (let i = 1; i < hits.length; i++) {
-    const a = hits[i - 1]!;
-    const b = hits[i]!;
-    if (a.start > b.start || (a.start === b.start && a.end < b.end)) return [...hits].sort((x, y) => x.start - y.start || y.end - x.end);
-  }
-  return hits;
-}
 
 /**
  * Create a streaming JSON masker (see JsonMasker for the hold/abort semantic).
@@ -326,12 +261,3 @@ class StreamMasker implements JsonMasker {
 
 /** Placeholders rendered by a function placeholder for the current chunk (filled and emptied synchronously). */
 const RENDERED_SCRATCH: Buffer[] = [];
-
-/** held + chunk in one buffer. */
-function concat(held: readonly Uint8Array[], heldBytes: number, chunk: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(heldBytes + chunk.length);
-  let o = 0;
-  for (const h of held) o = copyBytes(h, 0, h.length, out, o);
-  copyBytes(chunk, 0, chunk.length, out, o);
-  return out;
-}
