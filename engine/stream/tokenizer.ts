@@ -550,13 +550,17 @@ export class JsonTokenizer {
             visitor.string(start, end, true, this.strEscaped);
             // Compact JSON: ':' and a string value's quote right after the key (the same transitions as
             // the states below, without a trip round the loop per byte).
-            if (i + 1 < n && buf[i] === 0x3a && buf[i + 1] === 0x22) {
-              this.strStart = base + i + 2;
-              this.strIsKey = false;
-              this.strEscaped = false;
-              this.sawValue = true;
-              state = S_STRING;
-              i += 2;
+            if (i < n && buf[i] === 0x3a) {
+              state = S_VALUE;
+              i++;
+              if (i < n && buf[i] === 0x22) {
+                this.strStart = base + i + 1;
+                this.strIsKey = false;
+                this.strEscaped = false;
+                this.sawValue = true;
+                state = S_STRING;
+                i++;
+              }
             }
           } else {
             state = S_AFTER;
@@ -638,6 +642,14 @@ export class JsonTokenizer {
             this.pushContainer(c === 0x5b ? KIND_ARRAY : KIND_OBJECT, base + i);
             state = c === 0x5b ? S_ARRAY_FIRST : S_OBJ_FIRST;
             i++;
+            if (c === 0x7b && i < n && buf[i] === 0x22) {
+              // Compact JSON: the first key's quote right after '{' (as S_OBJ_FIRST would read it).
+              this.strStart = base + i + 1;
+              this.strIsKey = true;
+              this.strEscaped = false;
+              state = S_STRING;
+              i++;
+            }
             continue;
           }
           if (c === 0x5d && state === S_ARRAY_FIRST) {
