@@ -1,4 +1,4 @@
-/** @module bench/latency — per-request latency at a fixed, unsaturated request rate (open loop, µs resolution). */
+/** @module bench/latency — per-request latency at a fixed, unsaturated request rate (requests sent on a schedule, µs resolution). */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -10,17 +10,21 @@ export interface Latency { p50: number; p99: number; count: number }
 /** Options of a fixed-rate run. */
 export interface FixedRate { rate: number; seconds: number; body: string; headers: Record<string, string> }
 
+/** The first second of requests warms the client and server up (JIT) and is not recorded. */
+const WARM_SECONDS = 1;
+
 const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]!;
 
 /**
- * Send POSTs at `rate` per second for `seconds`, each timed from its scheduled start (so a stall is counted, not
- * hidden: no coordinated omission). Runs in this process: use it when the client is what is measured (undici).
+ * Send POSTs at `rate` per second for `seconds` (after a warm-up second), each timed from when it is sent. The rate is far below
+ * saturation, so requests do not queue behind each other (timing from the schedule would count timer lateness). Runs in this process: use it when the client is what is measured (undici).
  *
  * @example
  * const { p50, p99 } = await fixedRateLatency(url, { rate: 500, seconds: 3, body, headers }, dispatcher);
  */
 export async function fixedRateLatency(url: string, opts: FixedRate, dispatcher?: Dispatcher): Promise<Latency> {
-  const total = Math.round(opts.rate * opts.seconds);
+  const warm = Math.round(opts.rate * WARM_SECONDS);
+  const total = warm + Math.round(opts.rate * opts.seconds);
   const interval = 1000 / opts.rate;
   const lat: number[] = [];
   const t0 = performance.now() + 10;
@@ -28,10 +32,11 @@ export async function fixedRateLatency(url: string, opts: FixedRate, dispatcher?
     const at = t0 + i * interval;
     const wait = at - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = performance.now();
     const res = await request(url, { method: 'POST', body: opts.body, headers: opts.headers, ...(dispatcher ? { dispatcher } : {}) });
     await res.body.arrayBuffer();
     if (res.statusCode !== 200) throw new Error(`${url}: status ${res.statusCode}`);
-    lat.push(performance.now() - at);
+    if (i >= warm) lat.push(performance.now() - sent);
   };
   await Promise.all(Array.from({ length: total }, (_, i) => one(i)));
   lat.sort((a, b) => a - b);
@@ -42,14 +47,15 @@ const CLIENT = `
 const { request } = require(process.env.UNDICI);
 const o = JSON.parse(process.env.FIXED_RATE);
 (async () => {
-  const total = Math.round(o.rate * o.seconds), interval = 1000 / o.rate, lat = [], t0 = performance.now() + 10;
+  const warm = Math.round(o.rate * o.warm), total = warm + Math.round(o.rate * o.seconds), interval = 1000 / o.rate, lat = [], t0 = performance.now() + 10;
   await Promise.all(Array.from({ length: total }, async (_, i) => {
     const at = t0 + i * interval, wait = at - performance.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const sent = performance.now();
     const res = await request(o.url, { method: 'POST', body: o.body, headers: o.headers });
     await res.body.arrayBuffer();
     if (res.statusCode !== 200) throw new Error('status ' + res.statusCode);
-    lat.push(performance.now() - at);
+    if (i >= warm) lat.push(performance.now() - sent);
   }));
   process.stdout.write(JSON.stringify(lat));
 })().catch((e) => { console.error(e); process.exit(1); });`;
@@ -61,7 +67,7 @@ const o = JSON.parse(process.env.FIXED_RATE);
  * const { p99 } = await fixedRateLatencyChild(url, { rate: 500, seconds: 3, body, headers });
  */
 export function fixedRateLatencyChild(url: string, opts: FixedRate): Promise<Latency> {
-  const env = { ...process.env, UNDICI: createRequire(import.meta.url).resolve('undici'), FIXED_RATE: JSON.stringify({ url, ...opts }) };
+  const env = { ...process.env, UNDICI: createRequire(import.meta.url).resolve('undici'), FIXED_RATE: JSON.stringify({ url, warm: WARM_SECONDS, ...opts }) };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', CLIENT], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
