@@ -59,8 +59,11 @@ async function decideToolCall(exchange: Exchange, call: { id?: string | null; na
 /** Declared JSON bodies up to this size are buffered and masked in one pass (cheaper than the streaming masker). */
 export const WHOLE_JSON_BYTES = 64 * 1024;
 
-/** A whole JSON body (handed over by `send`, or small and declared), inspected and masked in one pass. */
-function wholeJsonMasker(exchange: Exchange, decision: Decision, cap: number): StreamMasker {
+/**
+ * A JSON body buffered up to `cap` bytes, then inspected and masked in one pass. `beforeRelease` (a model
+ * provider's response: its tool calls are decided) runs on the whole body after inspection and may refuse it.
+ */
+function bufferedJsonMasker(exchange: Exchange, decision: Decision, cap: number, beforeRelease?: (body: Buffer) => Promise<void>): StreamMasker {
   const { core } = exchange;
   const parts: Uint8Array[] = [];
   let size = 0;
@@ -77,8 +80,11 @@ function wholeJsonMasker(exchange: Exchange, decision: Decision, cap: number): S
       const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
       const inspection = inspectBody(core, body, 'json');
       found = inspection.findings;
-      const spans = maskFor(decision, inspection.spans);
-      return spans.length ? core.stream.applyMasks(body, spans, { placeholder: core.opts.placeholder }) : body;
+      const release = (): Uint8Array => {
+        const spans = maskFor(decision, inspection.spans);
+        return spans.length ? core.stream.applyMasks(body, spans, { placeholder: core.opts.placeholder }) : body;
+      };
+      return beforeRelease ? beforeRelease(Buffer.from(body.buffer, body.byteOffset, body.byteLength)).then(release) : release();
     },
   };
 }
@@ -87,33 +93,15 @@ const EMPTY = new Uint8Array(0);
 
 /** A model provider's JSON response, buffered (capped) so its tool calls are decided before anything is released. */
 function bufferedLlmMasker(exchange: Exchange, decision: Decision, status: number): StreamMasker {
-  const { core } = exchange;
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  let found: FindingFact[] = [];
-  return {
-    findings: () => found,
-    write(chunk) {
-      size += chunk.length;
-      if (size > core.opts.limits.responseBytes) throw new SluiceError('SLUICE_ERR_BODY_TOO_LARGE', `response over ${core.opts.limits.responseBytes} bytes`);
-      parts.push(chunk);
-      return new Uint8Array(0);
-    },
-    async end() {
-      const body = Buffer.concat(parts, size);
-      const inspection = inspectBody(core, body, 'json');
-      found = inspection.findings;
-      const facts = extractFacts(exchange.api!, 'response', JSON.parse(body.toString('utf8')));
-      for (const call of facts.tool_calls) {
-        const verdict = await decideToolCall(exchange, call, status);
-        if (verdict.action === 'block') {
-          throw new SluiceError('SLUICE_ERR_DENIED', verdict.message, { details: { phase: 'tool_call', tool: call.name, status: 403 } });
-        }
+  return bufferedJsonMasker(exchange, decision, exchange.core.opts.limits.responseBytes, async (body) => {
+    const facts = extractFacts(exchange.api!, 'response', JSON.parse(body.toString('utf8')));
+    for (const call of facts.tool_calls) {
+      const verdict = await decideToolCall(exchange, call, status);
+      if (verdict.action === 'block') {
+        throw new SluiceError('SLUICE_ERR_DENIED', verdict.message, { details: { phase: 'tool_call', tool: call.name, status: 403 } });
       }
-      const spans = maskFor(decision, inspection.spans);
-      return spans.length ? core.stream.applyMasks(body, spans, { placeholder: core.opts.placeholder }) : body;
-    },
-  };
+    }
+  });
 }
 
 /**
@@ -184,7 +172,7 @@ export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink
   // small, unencoded JSON body of declared length: buffered to its end (an upstream sending more is refused), then
   // masked in one pass, a fraction of the streaming masker's set-up cost per response.
   let inner: StreamMasker | null = kind === 'json' && !exchange.api && !encodings.length && declared > 0 && declared <= WHOLE_JSON_BYTES
-    ? wholeJsonMasker(exchange, decision, declared) : null;
+    ? bufferedJsonMasker(exchange, decision, declared) : null;
   const streaming = (): StreamMasker => (inner ??= createMasker(exchange, kind, decision, meta.status, contentType));
   const masker: StreamMasker = { write: (c) => streaming().write(c), end: () => streaming().end(), findings: () => inner?.findings?.() ?? [] };
   const out = onceSink(recordingSink(exchange, kind, masker, record, sink));
@@ -201,7 +189,7 @@ export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink
     write,
     end,
     send(body) {
-      if (!inner && !decoder && kind === 'json' && !exchange.api) inner = wholeJsonMasker(exchange, decision, exchange.core.opts.limits.responseBytes);
+      if (!inner && !decoder && kind === 'json' && !exchange.api) inner = bufferedJsonMasker(exchange, decision, exchange.core.opts.limits.responseBytes);
       write(body);
       end();
     },
