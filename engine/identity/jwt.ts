@@ -17,6 +17,9 @@ export interface JwtVerifier {
   readonly verified: VerifiedTokenCache;
 }
 
+/** A token whose signature and claims verified: its payload, the key, and its cache id. */
+interface Verified { payload: JWTPayload; key: unknown; id: string }
+
 const CLAIM_REASONS: Record<string, IdentityReason> = {
   iss: 'bad_issuer',
   aud: 'bad_audience',
@@ -72,14 +75,15 @@ export function createJwtVerifier(options: NormalizedOptions): JwtVerifier {
 
   const verified = new VerifiedTokenCache(jwt.verifiedCacheSize);
 
-  /** The payload (or why not) and the key that verified it; a cached identity when this token was verified before. */
-  async function verifyPayload(token: string): Promise<JWTPayload | IdentityReason | { cached: Identity }> {
+  /** Why not, a cached identity when this token was verified before, or the payload with what caching it needs. */
+  async function verifyPayload(token: string): Promise<IdentityReason | { cached: Identity } | Verified> {
     const shape = checkTokenShape(token, rules);
     if (shape.reason) return shape.reason;
     const found = await source.lookup(shape.header);
     if (found.reason) return found.reason;
     const now = clock();
-    const cached = verified.get(token, found.key, now);
+    const id = verified.idOf(token);
+    const cached = verified.get(id, found.key, now);
     if (cached) return { cached };
     try {
       const { payload } = await jwtVerify(token, found.key, {
@@ -95,31 +99,30 @@ export function createJwtVerifier(options: NormalizedOptions): JwtVerifier {
       if (typeof payload.iat === 'number' && payload.iat > Math.floor(now / 1000) + jwt.clockToleranceSec) {
         return 'issued_in_future';
       }
-      keyOf.set(payload, found.key);
-      return payload;
+      return { payload, key: found.key, id };
     } catch (err) {
       return reasonForJoseError(err);
     }
   }
-  const keyOf = new WeakMap<JWTPayload, unknown>();
 
   return {
     remote: source instanceof RemoteJwks ? source : null,
     verified,
     async verify(token) {
-      let outcome: JWTPayload | IdentityReason | { cached: Identity };
+      let outcome: IdentityReason | { cached: Identity } | Verified;
       try {
         outcome = await verifyPayload(token);
       } catch {
         outcome = 'internal';
       }
       if (typeof outcome === 'string') return rejected('jwt', outcome);
-      if ('cached' in outcome) return outcome.cached as Identity;
-      const extracted = extractClaims(outcome, jwt, limits);
+      if ('cached' in outcome) return outcome.cached;
+      const { payload, key, id } = outcome;
+      const extracted = extractClaims(payload, jwt, limits);
       if (extracted.reason) return rejected('jwt', extracted.reason);
       const identity: Identity = { authenticated: true, method: 'jwt', ...extracted };
-      if (typeof outcome.iss === 'string') identity.issuer = outcome.iss;
-      verified.set(token, keyOf.get(outcome), outcome, identity, { toleranceSec: jwt.clockToleranceSec, maxTokenAgeSec: jwt.maxTokenAgeSec });
+      if (typeof payload.iss === 'string') identity.issuer = payload.iss;
+      verified.set(id, key, payload, identity, { toleranceSec: jwt.clockToleranceSec, maxTokenAgeSec: jwt.maxTokenAgeSec });
       return identity;
     },
   };

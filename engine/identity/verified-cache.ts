@@ -29,7 +29,7 @@ interface Entry {
  *
  * @example
  * const cache = new VerifiedTokenCache(1000);
- * const hit = cache.get(token, key, Date.now()); // Identity | null
+ * const hit = cache.get(cache.idOf(token), key, Date.now()); // Identity | null
  */
 export class VerifiedTokenCache {
   private readonly entries = new Map<string, Entry>();
@@ -37,10 +37,14 @@ export class VerifiedTokenCache {
 
   constructor(private readonly capacity: number) {}
 
-  /** The cached identity of `token` verified with `key`, valid at `now` (a fresh copy), or null. */
-  get(token: string, key: unknown, now: number): Identity | null {
-    if (this.capacity === 0) return null;
-    const id = digest(token);
+  /** A token's id in the cache: its SHA-256 (computed once per verification), or '' when the cache is off. */
+  idOf(token: string): string {
+    return this.capacity === 0 ? '' : hash('sha256', token, 'base64');
+  }
+
+  /** The cached identity of the token with this id, verified with `key`, valid at `now` (a fresh copy), or null. */
+  get(id: string, key: unknown, now: number): Identity | null {
+    if (id === '') return null;
     const entry = this.entries.get(id);
     if (!entry) {
       this.stats.misses++;
@@ -58,8 +62,8 @@ export class VerifiedTokenCache {
   }
 
   /** Remember a verified token's identity for its validity window. */
-  set(token: string, key: unknown, payload: JWTPayload, identity: Identity, window: { toleranceSec: number; maxTokenAgeSec?: number }): void {
-    if (this.capacity === 0 || typeof payload.exp !== 'number') return;
+  set(id: string, key: unknown, payload: JWTPayload, identity: Identity, window: { toleranceSec: number; maxTokenAgeSec?: number }): void {
+    if (id === '' || typeof payload.exp !== 'number') return;
     const tolerance = window.toleranceSec * 1000;
     let notAfter = payload.exp * 1000 + tolerance;
     if (window.maxTokenAgeSec !== undefined && typeof payload.iat === 'number') {
@@ -67,9 +71,8 @@ export class VerifiedTokenCache {
     }
     const notBefore = typeof payload.nbf === 'number' ? payload.nbf * 1000 - tolerance : -Infinity;
     if (this.entries.size >= this.capacity) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(digest(token), { identity: structuredClone(identity), key, notBefore, notAfter });
+    this.entries.set(id, { identity: structuredClone(identity), key, notBefore, notAfter });
     this.stats.size = this.entries.size;
   }
 }
 
-const digest = (token: string): string => hash('sha256', token, 'base64');
