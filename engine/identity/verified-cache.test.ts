@@ -70,6 +70,17 @@ describe('identity: verified-token cache', () => {
     expect((await resolver.resolve(bearer(token))).reason).toBe('unknown_kid');
   });
 
+  it('a kid re-bound to another key is not served from the cache: the token is verified again and fails', async () => {
+    server = await startJwksServer([rsa.publicJwk]);
+    const resolver = resolverFor({ jwksUri: server.url, jwksCacheMaxAgeSec: 60, jwksCooldownSec: 10 });
+    const token = await signToken(rsa, {}, { nowSec: T0 });
+    expect((await resolver.resolve(bearer(token))).authenticated).toBe(true);
+    server.keys = [{ ...other.publicJwk, kid: rsa.kid }]; // same kid, different key
+    nowMs += 61_000;
+    expect((await resolver.resolve(bearer(token))).reason).toBe('bad_signature');
+    expect(resolver.verifiedStats()).toMatchObject({ hits: 0, stale: 1 });
+  });
+
   it('size 0 turns it off; a full cache drops its oldest entry', async () => {
     const off = resolverFor({ keys: [rsa.publicJwk], verifiedCacheSize: 0 });
     const token = await signToken(rsa, {}, { nowSec: T0 });
