@@ -110,6 +110,19 @@ describe('compileInputWriter', () => {
     expect(writer.bytes).not.toBe(target);
   });
 
+  it('moves to its own buffer correctly wherever the given buffer runs out', () => {
+    const request = {
+      phase: 'request', findings: [{ detector: 'email' }, 7, null, undefined, { detector: 'ü€' }],
+      http: { host: 'api.x', 'päth "q"': 12.5 }, llm: { tool_calls: [{ id: 1 }, 'x', true], provider: null },
+      nested: [[{ x: 'a' }], [], [{ x: false }]],
+    };
+    const reference = expected(request);
+    for (let room = 0; room <= Buffer.byteLength(reference) + 1; room++) {
+      writer.into(Buffer.alloc(8 + room), 8);
+      expect(written(request)).toBe(reference);
+    }
+  });
+
   it('grows its buffer for large inputs', () => {
     const big = { http: { host: 'x'.repeat(100_000) }, findings: Array.from({ length: 2000 }, () => ({ detector: 'é' })) };
     expect(written(big)).toBe(expected(big));

@@ -25,11 +25,6 @@ export class JsonBytesWriter {
     this.start = start;
   }
 
-  reset(): void {
-    this.pos = this.start;
-    this.failed = false;
-  }
-
   /** Room for `count` more bytes. */
   room(count: number): void {
     if (this.pos + count <= this.bytes.length) return;
@@ -48,20 +43,6 @@ export class JsonBytesWriter {
     let pos = this.pos;
     for (let i = 0; i < text.length; i++) bytes[pos++] = text.charCodeAt(i);
     this.pos = pos;
-  }
-
-  /** Constant UTF-8 bytes (a key with its quotes and colon). */
-  raw(constant: Uint8Array): void {
-    this.room(constant.length);
-    const bytes = this.bytes;
-    let pos = this.pos;
-    for (let i = 0; i < constant.length; i++) bytes[pos++] = constant[i]!;
-    this.pos = pos;
-  }
-
-  byte(code: number): void {
-    this.room(1);
-    this.bytes[this.pos++] = code;
   }
 
   /** A string value: printable ASCII copied as is, anything else through JSON.stringify's escaping. */
@@ -109,8 +90,61 @@ export class JsonBytesWriter {
 const SKIPPED = 'c === undefined || typeof c === "function" || typeof c === "symbol"';
 
 /**
+ * Helpers of the generated writers: each takes the write position and returns the next one; `w.bytes` is
+ * re-read after any of them (they may move the JSON to a bigger buffer).
+ */
+function grow(w: JsonBytesWriter, pos: number, count: number): number {
+  w.pos = pos;
+  w.room(count);
+  return w.pos;
+}
+
+/** A string value: printable ASCII copied as is, anything else through JSON.stringify's escaping. */
+function writeString(text: string, w: JsonBytesWriter, pos: number): number {
+  const length = text.length;
+  if (pos + length + 2 > w.bytes.length) pos = grow(w, pos, length + 2);
+  const bytes = w.bytes;
+  const start = pos;
+  bytes[pos++] = 34;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 32 || code > 126 || code === 34 || code === 92) {
+      w.pos = start;
+      w.text(JSON.stringify(text));
+      return w.pos;
+    }
+    bytes[pos++] = code;
+  }
+  bytes[pos++] = 34;
+  return pos;
+}
+
+/** Any value kept whole (strings, finite numbers, booleans and null inline; the rest through JsonBytesWriter.whole). */
+function writeWhole(value: unknown, w: JsonBytesWriter, pos: number): number {
+  if (typeof value === 'string') return writeString(value, w, pos);
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value)
+    : typeof value === 'boolean' ? (value ? 'true' : 'false') : value === null ? 'null' : undefined;
+  if (text === undefined) {
+    w.pos = pos;
+    w.whole(value);
+    return w.pos;
+  }
+  if (pos + text.length > w.bytes.length) pos = grow(w, pos, text.length);
+  const bytes = w.bytes;
+  for (let i = 0; i < text.length; i++) bytes[pos++] = text.charCodeAt(i);
+  return pos;
+}
+
+/** Statements storing the UTF-8 bytes of `text` at `b[p…]` and advancing `p` (room already made). */
+function storeBytes(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  return `${[...bytes].map((byte, i) => `b[p${i ? ` + ${i}` : ''}] = ${byte};`).join(' ')} p += ${bytes.length};`;
+}
+
+/**
  * Generate the writer for `shape`, mirroring createInputSlimmer's rules node by node: an object node keeps
  * its keys in the shape's order, an iterated array keeps every element, anything else is written whole.
+ * Each node is one function over a local position and buffer; keys are stored as unrolled byte stores.
  *
  * @example
  * const write = compileInputWriter({ keys: { phase: true } });
@@ -119,40 +153,41 @@ const SKIPPED = 'c === undefined || typeof c === "function" || typeof c === "sym
  */
 export function compileInputWriter(shape: InputShape): InputWriteFunction {
   const functions: string[] = [];
-  const constants: Uint8Array[] = [];
-  const constant = (text: string): string => `K[${constants.push(Buffer.from(text, 'utf8')) - 1}]`;
-  const emit = (node: InputShape): string => {
-    if (node === true) return 'w.whole(v);';
+  const head = (name: string): string =>
+    `function ${name}(v, w, p) { if (typeof v !== "object" || v === null) return whole(v, w, p);` +
+    ' if (typeof v.toJSON === "function") { w.failed = true; return p; }';
+  /** Room for `count` bytes at p in b. */
+  const room = (count: number): string => `if (p + ${count} > b.length) { p = grow(w, p, ${count}); b = w.bytes; }`;
+  const call = (node: InputShape, value: string): string => (node === true ? 'whole' : emit(node)) + `(${value}, w, p)`;
+  const emit = (node: Exclude<InputShape, true>): string => {
     const name = `n${functions.length}`;
-    functions.push('');
+    functions.push(''); // reserve the slot: children get higher numbers
     const index = functions.length - 1;
-    const head =
-      'if (typeof v !== "object" || v === null) return w.whole(v);' +
-      ' if (typeof v.toJSON === "function") { w.failed = true; return; }';
     if (node.items !== undefined) {
       functions[index] =
-        `function ${name}(v, w) { ${head} if (!isArray(v)) return w.whole(v); w.byte(91);` +
-        ` for (let i = 0; i < v.length; i++) { if (i) w.byte(44); const c = v[i];` +
-        ` if (${SKIPPED}) { w.ascii("null"); continue; } ${call(node.items, 'c')} } w.byte(93); }`;
+        `${head(name)} if (!isArray(v)) return whole(v, w, p); let b = w.bytes; ${room(1)} b[p++] = 91;` +
+        ` for (let i = 0; i < v.length; i++) { ${room(5)} if (i) b[p++] = 44; const c = v[i];` +
+        ` if (${SKIPPED}) { ${storeBytes('null')} continue; } p = ${call(node.items, 'c')}; b = w.bytes; }` +
+        ` ${room(1)} b[p++] = 93; return p; }`;
       return name;
     }
     const fields = Object.entries(node.keys).map(([key, child]) => {
-      const first = constant(`${JSON.stringify(key)}:`);
-      const next = constant(`,${JSON.stringify(key)}:`);
-      return `c = v[${JSON.stringify(key)}]; if (!(${SKIPPED})) { w.raw(first ? ${first} : ${next}); first = false; ${call(child, 'c')} }`;
+      const quoted = JSON.stringify(key);
+      return `c = v[${quoted}]; if (!(${SKIPPED})) { ${room(Buffer.byteLength(quoted) + 2)}` +
+        ` if (first) { ${storeBytes(`${quoted}:`)} first = false; } else { ${storeBytes(`,${quoted}:`)} }` +
+        ` p = ${call(child, 'c')}; b = w.bytes; }`;
     });
     functions[index] =
-      `function ${name}(v, w) { ${head} if (isArray(v)) return w.whole(v); const p = getPrototypeOf(v);` +
-      ` if (p !== objectProto && p !== null) return w.whole(v); w.byte(123); let first = true; let c;` +
-      ` ${fields.join(' ')} w.byte(125); }`;
+      `${head(name)} if (isArray(v)) return whole(v, w, p); const pr = getPrototypeOf(v);` +
+      ` if (pr !== objectProto && pr !== null) return whole(v, w, p); let b = w.bytes; ${room(1)}` +
+      ` b[p++] = 123; let first = true; let c; ${fields.join(' ')} ${room(1)} b[p++] = 125; return p; }`;
     return name;
   };
-  const call = (node: InputShape, value: string): string =>
-    node === true ? `if (typeof ${value} === "string") w.string(${value}); else w.whole(${value});` : `${emit(node)}(${value}, w);`;
-  const root = emit(shape);
+  const root = shape === true ? 'whole' : emit(shape);
   const body =
     `"use strict"; ${functions.join('\n')}\n` +
-    `return function write(input, w) { w.reset(); const v = input; ${root === 'w.whole(v);' ? root : `${root}(v, w);`} return w.failed ? -1 : w.pos - w.start; };`;
-  const factory = new Function('isArray', 'getPrototypeOf', 'objectProto', 'K', body);
-  return factory(Array.isArray, Object.getPrototypeOf, Object.prototype, constants) as InputWriteFunction;
+    `return function write(input, w) { w.failed = false; const p = ${root}(input, w, w.start); w.pos = p;` +
+    ' return w.failed ? -1 : p - w.start; };';
+  const factory = new Function('isArray', 'getPrototypeOf', 'objectProto', 'whole', 'grow', body);
+  return factory(Array.isArray, Object.getPrototypeOf, Object.prototype, writeWhole, grow) as InputWriteFunction;
 }
