@@ -9,8 +9,20 @@ const OPA_STRING_INTERNED = 8;
 const MAX_BUCKETS = 64;
 const RESULT = [...Buffer.from('result')];
 
+/** A DataView over the last memory view read (a result is read through few views: one per memory growth). */
+let lastView: Buffer | undefined;
+let lastData = new DataView(new ArrayBuffer(0));
+
+function dataViewOf(view: Buffer): DataView {
+  if (view !== lastView) {
+    lastView = view;
+    lastData = new DataView(view.buffer, view.byteOffset, view.length);
+  }
+  return lastData;
+}
+
 function u32(view: Buffer, at: number): number {
-  return at >= 0 && at + 4 <= view.length ? view.readUInt32LE(at) : 0;
+  return at >= 0 && at + 4 <= view.length ? dataViewOf(view).getUint32(at, true) : 0;
 }
 
 /** The first element of a hash table (set or object): buckets at +4, bucket count at +8, length at +12. */
