@@ -11,7 +11,7 @@ const RESULT = [...Buffer.from('result')];
 
 /** A DataView over the last memory view read (a result is read through few views: one per memory growth). */
 let lastView: Buffer | undefined;
-let lastData = new DataView(new ArrayBuffer(0));
+let lastData: DataView = new DataView(new ArrayBuffer(0));
 
 function dataViewOf(view: Buffer): DataView {
   if (view !== lastView) {
