@@ -42,4 +42,57 @@ describe('DecodeArena', () => {
     expect(arena.rawSpan(s + 304, s + 305)).toEqual([7 + 309, 7 + 311]); // '\n'
     expect(arena.rawSpan(s + 10, s + 20)).toEqual([17, 27]);
   });
+
+  it('differential: decoded bytes and rawSpan of every decoded span match a byte-by-byte oracle (every escape form)', () => {
+    const arena = new DecodeArena();
+    // One character written raw (when JSON allows it), as a short escape, or as \uXXXX (surrogates alone or paired).
+    const piece = fc.oneof(
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).map((ch) => JSON.stringify(ch).slice(1, -1)),
+      fc.constantFrom('\\n', '\\t', '\\r', '\\b', '\\f', '\\"', '\\\\', '\\/', '/'),
+      fc.integer({ min: 0, max: 0xffff }).map((u) => `\\u${u.toString(16).padStart(4, '0')}`),
+      fc.constantFrom('\\ud83d\\ude00', '\\uD83D\\uDE00', '\\ud800x', '\\udc00\\ud800'),
+      fc.string({ unit: 'grapheme-ascii', minLength: 10, maxLength: 90 }).map((t) => JSON.stringify(t).slice(1, -1)),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(piece, { maxLength: 30 }).map((p) => p.join('')), { minLength: 1, maxLength: 4 }), fc.nat(50), (raws, rawBase) => {
+        arena.reset();
+        for (const rawText of raws) {
+          const raw = Buffer.from(`"${rawText}"`);
+          const [s, e] = arena.decode(raw, 1, raw.length - 1, rawBase);
+          const oracle = decodeOracle(raw, 1, raw.length - 1);
+          expect(Buffer.from(arena.bytes.subarray(s, e)).equals(Buffer.from(oracle.bytes)), rawText).toBe(true);
+          for (let a = 0; a < oracle.bytes.length; a++) {
+            for (let b = a + 1; b <= oracle.bytes.length && b <= a + 6; b++) {
+              expect(arena.rawSpan(s + a, s + b), `${rawText} [${a}, ${b})`).toEqual([rawBase + oracle.from[a]!, rawBase + oracle.to[b - 1]!]);
+            }
+          }
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
 });
+
+/** Decoded bytes of raw content buf[start, end), each with the raw range it came from (a whole escape, or its own byte). */
+function decodeOracle(buf: Buffer, start: number, end: number): { bytes: number[]; from: number[]; to: number[] } {
+  const bytes: number[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  const put = (data: Buffer, a: number, b: number) => {
+    for (const x of data) bytes.push(x), from.push(a), to.push(b);
+  };
+  let i = start;
+  while (i < end) {
+    if (buf[i] !== 0x5c) {
+      put(buf.subarray(i, i + 1), i, i + 1);
+      i++;
+      continue;
+    }
+    let len = buf[i + 1] === 0x75 ? 6 : 2;
+    if (len === 6 && /^\\u[dD][89abAB]..\\u[dD][c-fC-F]/.test(buf.toString('latin1', i, i + 12))) len = 12;
+    put(Buffer.from(JSON.parse(`"${buf.toString('latin1', i, i + len)}"`) as string), i, i + len);
+    i += len;
+  }
+  return { bytes, from, to };
+}
+

@@ -102,35 +102,29 @@ export class DecodeArena {
     const src = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     // One bulk copy of the raw content, then escapes are decoded in place: a decoded escape is never longer
     // than its raw form, so the write position w stays at or before the raw byte being read, and each plain
-    // stretch after an escape is moved down with copyWithin (no view object per piece). Escapes are read from buf.
+    // stretch after an escape is moved down with copyWithin (no view object per piece). Escapes are read from buf;
+    // each backslash is found by one memchr (Buffer#indexOf, cheaper than a byte loop even for short stretches).
     const bytes = this.bytes;
     bytes.set(new Uint8Array(src.buffer, src.byteOffset + start, end - start), first);
     const shift = first - start; // bytes[r + shift] holds raw byte r until overwritten
     let w = first;
     let i = start;
-    while (i < end) {
-      // Next backslash: a short byte loop, then memchr (Buffer#indexOf) for long plain runs.
-      let j = i;
-      const lim = i + 16 < end ? i + 16 : end;
-      while (j < lim && buf[j] !== 0x5c) j++;
-      if (j === lim && j < end) {
-        j = src.indexOf(0x5c, j);
-        if (j === -1 || j > end) j = end;
-      }
+    let j = src.indexOf(0x5c, i);
+    if (j === -1 || j > end) j = end;
+    for (;;) {
       if (j > i) {
+        // the plain stretch [i, j)
         this.run(w, rawBase + i, -1);
         if (w !== i + shift) {
-          if (j - i < 32) for (let k = i; k < j; k++) bytes[w++] = buf[k]!;
+          if (j - i < 16) for (let k = i; k < j; k++) bytes[w++] = buf[k]!;
           else {
             bytes.copyWithin(w, i + shift, j + shift);
             w += j - i;
           }
         } else w += j - i;
-        i = j;
-        if (i >= end) break;
       }
-      this.length = w; // putCodePoint writes at this.length
-      const e = buf[i + 1]!;
+      if (j >= end) break;
+      const e = buf[j + 1]!;
       let len = 2;
       let cp: number;
       switch (e) {
@@ -140,10 +134,10 @@ export class DecodeArena {
         case 0x62: cp = 0x08; break; // \b
         case 0x66: cp = 0x0c; break; // \f
         case 0x75: {
-          cp = hex4(buf, i + 2);
+          cp = hex4(buf, j + 2);
           len = 6;
-          if (cp >= 0xd800 && cp <= 0xdbff && i + 12 <= end && buf[i + 6] === 0x5c && buf[i + 7] === 0x75) {
-            const lo = hex4(buf, i + 8);
+          if (cp >= 0xd800 && cp <= 0xdbff && j + 12 <= end && buf[j + 6] === 0x5c && buf[j + 7] === 0x75) {
+            const lo = hex4(buf, j + 8);
             if (lo >= 0xdc00 && lo <= 0xdfff) {
               cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
               len = 12;
@@ -154,10 +148,20 @@ export class DecodeArena {
         }
         default: cp = e; // \" \\ \/
       }
-      this.run(w, rawBase + i, len);
-      this.putCodePoint(cp);
-      w = this.length;
-      i += len;
+      this.run(w, rawBase + j, len);
+      if (cp < 0x80) bytes[w++] = cp;
+      else {
+        this.length = w; // putCodePoint writes at this.length
+        this.putCodePoint(cp);
+        w = this.length;
+      }
+      i = j + len;
+      if (i >= end) j = end;
+      else if (buf[i] === 0x5c) j = i; // escapes side by side (JSON text inside a string)
+      else {
+        j = src.indexOf(0x5c, i);
+        if (j === -1 || j > end) j = end;
+      }
     }
     this.length = w;
     return [first, w];
