@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { isSluiceError } from '../errors.js';
 import { buildBundle } from './build.js';
 import type { PolicyEngine } from './engine.js';
+import type { PolicyInstance } from './evaluate.js';
 import { loadPolicy } from './load-policy.js';
 import { builtinPolicyDir, packageRoot } from './paths.js';
 import { compileFixture, FIXTURE_ROOT, opaAvailable, regoDecision } from './rego-fixture.js';
@@ -68,6 +69,12 @@ describe.skipIf(!opaAvailable)('the built-in policy, compiled and evaluated in-p
     const before = engine.decide(INPUT);
     const bulky = { ...INPUT, http: { ...INPUT.http, headers: { 'x-bulk': 'b'.repeat(2 << 20) } } };
     expect(engine.decide(bulky)).toBe(before);
+    // A field the policy reads (so it is written into wasm memory) larger than the memory: it has to grow.
+    const memoryBytes = () => (engine as unknown as { runtime: { instance: PolicyInstance } }).runtime.instance.memoryView.length;
+    const grownFrom = memoryBytes();
+    const readBulky = { ...INPUT, findings: [{ ...INPUT.findings[0]!, detector: 'd'.repeat(2 << 20) }] };
+    expect(engine.decide(readBulky)).toBe(before);
+    expect(memoryBytes()).toBeGreaterThan(grownFrom);
     expect(engine.decide(example('http-delete')).approval?.reason).toBe('destructive HTTP operation DELETE /api/orders/42');
     expect(engine.decide(INPUT)).toBe(before);
   });

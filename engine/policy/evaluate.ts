@@ -113,11 +113,11 @@ export class PolicyInstance {
   evaluateInPlace(inputJson: string, entrypoint: number): Buffer {
     const inputAddr: number = this.policy.dataHeapPtr;
     let view = this.view;
-    if (view.buffer !== this.memory.buffer) view = this.refreshView();
+    if (view.length === 0) view = this.refreshView();
     if (inputAddr + inputJson.length * 3 > view.length) view = this.grow(inputAddr + inputJson.length * 3);
     const inputLength = view.write(inputJson, inputAddr, 'utf8');
     const resultAddr = this.opaEval(0, entrypoint, this.policy.dataAddr, inputAddr, inputLength, inputAddr + inputLength, 0);
-    if (view.buffer !== this.memory.buffer) view = this.refreshView();
+    if (view.length === 0) view = this.refreshView();
     this.resultStart = resultAddr;
     this.resultEnd = view.indexOf(0, resultAddr);
     return view;
@@ -150,7 +150,7 @@ export class PolicyInstance {
     const opa = this.exports;
     if (opa === undefined) return this.evaluateToDataValue(bytes.toString('utf8', start, start + length), entrypoint);
     const inputAddr = this.policy.dataHeapPtr as number;
-    if (bytes.buffer !== this.memory.buffer || start !== inputAddr) bytes.copy(this.ensure(inputAddr + length), inputAddr, start, start + length);
+    if (bytes !== this.memoryView || start !== inputAddr) bytes.copy(this.ensure(inputAddr + length), inputAddr, start, start + length);
     return this.run(opa, inputAddr, length, entrypoint);
   }
 
@@ -179,15 +179,18 @@ export class PolicyInstance {
   /** Dump the result set of the last `evaluateToDataValue` as JSON at `[resultStart, resultEnd)` of the returned view. */
   dumpResult(): Buffer {
     const addr = this.exports!.opa_json_dump(this.lastResultSet);
-    const view = this.view.buffer === this.memory.buffer ? this.view : this.refreshView();
+    const view = this.memoryView;
     this.resultStart = addr;
     this.resultEnd = view.indexOf(0, addr);
     return view;
   }
 
-  /** The current view of linear memory. */
+  /**
+   * The current view of linear memory. Growing a (non-shared) memory detaches its old buffer, which leaves
+   * the old view empty: a length check is all it takes (reading `memory.buffer` costs ~20 ns a time).
+   */
   get memoryView(): Buffer {
-    return this.view.buffer === this.memory.buffer ? this.view : this.refreshView();
+    return this.view.length !== 0 ? this.view : this.refreshView();
   }
 
   private refreshView(): Buffer {
