@@ -35,6 +35,10 @@ export interface CompiledRule {
   /** See DetectorDefinition.anchor (latin1 text of its UTF-8 bytes), or null. */
   readonly anchor: string | null;
   readonly anchorMaxBefore: number;
+  /** See DetectorDefinition.anchor.run: its class as a latin1 table, its max length and prefix (latin1), or null. */
+  readonly runTable: Uint8Array | null;
+  readonly runMax: number;
+  readonly runPrefix: string;
 }
 
 /** latin1-decoded bytes [base, base + text.length) of the scanned data (1 char = 1 byte). */
@@ -72,14 +76,20 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
   const group = def.secretGroup;
   if (typeof group === 'number' && (!Number.isInteger(group) || group < 0 || group >= probe.length)) throw invalid(def, `no capture group ${group}`);
   if (typeof group === 'string' && !(probe.groups && group in probe.groups)) throw invalid(def, `no capture group named ${group}`);
-  const charClass = (body: string | undefined) => {
+  const charClass = (body: string | undefined, flags = '') => {
     if (!body) return null;
     try {
-      return new RegExp(`[${body}]`);
+      return new RegExp(`[${body}]`, flags);
     } catch {
       throw invalid(def, `bad boundary class [${body}]`);
     }
   };
+  const run = def.anchor?.run;
+  const runTable = run ? classTable(charClass(run.chars, def.caseless ? 'i' : '')) : null;
+  const runPrefix = run?.prefix ? Buffer.from(run.prefix, 'utf8').toString('latin1') : '';
+  if (runPrefix && (def.caseless || runTable![runPrefix.charCodeAt(runPrefix.length - 1)] === 1)) {
+    throw invalid(def, 'an anchor run prefix needs a case-sensitive detector and a last char outside the run class');
+  }
   return {
     index, def, regex, groupAtEnd, maxLength: def.maxLength,
     before: charClass(def.boundary?.before),
@@ -93,6 +103,7 @@ export function compileRule(def: DetectorDefinition, index: number): CompiledRul
     keywords: [...new Set(def.keywords.map((k) => k.toLowerCase()).filter((k) => k.length > 0))],
     anchor: def.anchor ? Buffer.from(def.anchor.text, 'utf8').toString('latin1') : null,
     anchorMaxBefore: def.anchor?.maxBefore ?? 0,
+    runTable, runMax: run?.max ?? 0, runPrefix,
   };
 }
 
@@ -178,7 +189,8 @@ export function confirmRange(
       // No match starts more than maxBefore before the next anchor: skip to there (exact, see `anchor`).
       const at = text.indexOf(anchor, regex.lastIndex);
       if (at === -1) break;
-      if (at - rule.anchorMaxBefore > regex.lastIndex) regex.lastIndex = at - rule.anchorMaxBefore;
+      const earliest = rule.runTable === null ? at - rule.anchorMaxBefore : runStart(rule, text, at, regex.lastIndex);
+      if (earliest > regex.lastIndex) regex.lastIndex = earliest;
     }
     const m = regex.exec(text);
     if (m === null) break;
@@ -209,6 +221,21 @@ export function confirmRange(
     if (found) out.push(found);
   }
   return stopAt === undefined ? sliceEnd : Math.max(next, Math.min(sliceEnd, stopAt - rule.maxLength));
+}
+
+/**
+ * Earliest start ≥ `floor` of a match whose anchor is at `at` (see DetectorDefinition.anchor.run): the run of class
+ * chars just before the anchor (at most runMax), moved back over the prefix when it ends where the run starts (the
+ * prefix's last char is outside the class, so it can end nowhere else inside the run).
+ */
+function runStart(rule: CompiledRule, text: string, at: number, floor: number): number {
+  const table = rule.runTable!;
+  const stop = Math.max(floor, at - rule.runMax);
+  let p = at;
+  while (p > stop && table[text.charCodeAt(p - 1)] === 1) p--;
+  const prefix = rule.runPrefix;
+  if (prefix.length > 0 && p - prefix.length >= floor && text.startsWith(prefix, p - prefix.length)) return p - prefix.length;
+  return p;
 }
 
 /**

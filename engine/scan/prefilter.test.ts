@@ -65,6 +65,12 @@ describe('anchors (both engines)', () => {
       expect(emails.length).toBeGreaterThanOrEqual(2);
       expect(emails).toEqual(strip(exact.scan(dense)).filter((m) => m.startsWith('email@')));
       for (const doc of docs) expect(strip(fast.scan(Buffer.from(doc.body)))).toEqual(strip(exact.scan(Buffer.from(doc.body))));
+      // Random text of e-mail parts: runs of local-part chars of every length around the run max, mailto: prefixes
+      // in and out of place, '@' in runs, non-ASCII bytes (the anchor run bounds where a match may start).
+      for (const text of randomEmailTexts(200)) {
+        const bytes = Buffer.from(text);
+        expect(strip(fast.scan(bytes))).toEqual(strip(exact.scan(bytes)));
+      }
       const all = Buffer.from(docs.map((d) => d.body).join('\n'));
       const stream = fast.openStream();
       const streamed: Match[] = [];
@@ -74,3 +80,18 @@ describe('anchors (both engines)', () => {
     });
   }
 });
+
+/** Seeded random texts built from e-mail fragments (the same texts every run). */
+function randomEmailTexts(count: number): string[] {
+  let seed = 7;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+  const parts = ['@', 'mailto:', 'ailto:', 'MAILTO:', ':', ' ', '.', '-', '+', '%', '_', 'a', 'Z', '9', 'é', '/', 'example.com', 'corp.example.de', 'x.io', '@localhost'];
+  const texts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let text = '';
+    while (text.length < 300) text += next() < 0.15 ? 'b'.repeat(55 + Math.floor(next() * 20)) : pick(parts);
+    texts.push(text);
+  }
+  return texts;
+}

@@ -41,8 +41,11 @@ export interface DetectorDefinition {
   /**
    * Optional confirm hint: every match contains `text` at most `maxBefore` bytes after its start (e.g. the `@` of
    * an e-mail address). The confirm step then skips stretches that cannot hold a match start (exact results).
+   * `run` narrows it further: the bytes of a match before its anchor are at most `max` chars of class `chars` (a JS
+   * char class body), optionally after the literal `prefix` (whose last char must not be in `chars`), e.g. an e-mail
+   * local part after an optional `mailto:`; a match start then lies in the run of such chars just before the anchor.
    */
-  anchor?: { text: string; maxBefore: number };
+  anchor?: { text: string; maxBefore: number; run?: { chars: string; max: number; prefix?: string } };
   /** Lowercase literals; the JS engine's prefilter and context hints. */
   keywords: string[];
   /** Longest match in bytes: the confirm window and the stream overlap. */

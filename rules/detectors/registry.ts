@@ -50,6 +50,11 @@ function checkSemantics(def: DetectorDefinition, source: string): void {
         if (at < 0 || Buffer.byteLength(m[0].slice(0, at)) > def.anchor.maxBefore) {
           throw invalid(source, 'anchor', `example match "${m[0]}" has no "${def.anchor.text}" within ${def.anchor.maxBefore} bytes of its start`, def.id);
         }
+        const run = def.anchor.run;
+        const head = run?.prefix && m[0].startsWith(run.prefix) ? m[0].slice(run.prefix.length, at) : m[0].slice(0, at);
+        if (run && !new RegExp(`^[${run.chars}]{0,${run.max}}$`, def.caseless ? 'i' : '').test(head)) {
+          throw invalid(source, 'anchor', `example match "${m[0]}" does not start with the anchor run [${run.chars}]{0,${run.max}}`, def.id);
+        }
       }
     }
   }

@@ -43,7 +43,21 @@ export const detectorSchema: JSONSchemaType<DetectorDefinition> = {
       nullable: true,
       additionalProperties: false,
       required: ['text', 'maxBefore'],
-      properties: { text: { type: 'string', minLength: 1, maxLength: 16 }, maxBefore: { type: 'integer', minimum: 0, maximum: 16384 } },
+      properties: {
+        text: { type: 'string', minLength: 1, maxLength: 16 },
+        maxBefore: { type: 'integer', minimum: 0, maximum: 16384 },
+        run: {
+          type: 'object',
+          nullable: true,
+          additionalProperties: false,
+          required: ['chars', 'max'],
+          properties: {
+            chars: { type: 'string', minLength: 1, maxLength: 128 },
+            max: { type: 'integer', minimum: 0, maximum: 16384 },
+            prefix: { type: 'string', nullable: true, minLength: 1, maxLength: 16 },
+          },
+        },
+      },
     },
     keywords: {
       type: 'array',
