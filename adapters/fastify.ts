@@ -28,7 +28,8 @@ function errorReply(reply: FastifyReply, err: unknown): FastifyReply {
 function maskWhole(sluice: Sluice, exchange: Exchange, reply: FastifyReply, payload: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Uint8Array[] = [];
-    const sink = { data: (c: Uint8Array) => { parts.push(c); }, end: () => resolve(Buffer.concat(parts)), error: reject };
+    const whole = (): Buffer => (parts.length === 1 ? Buffer.from(parts[0]!.buffer, parts[0]!.byteOffset, parts[0]!.byteLength) : Buffer.concat(parts));
+    const sink = { data: (c: Uint8Array) => { parts.push(c); }, end: () => resolve(whole()), error: reject };
     sluice.response(exchange, { status: reply.statusCode, headers: reply.getHeaders() as Record<string, string> }, sink).then((guard) => {
       applyHeaders(reply, guard.headers);
       guard.send(payload);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { SluiceError, isSluiceError } from '../errors.js';
-import { decisionChannel, publish, timingChannel } from './events.js';
+import { decisionChannel, timingChannel } from './events.js';
 import { approvalRequestHash } from '../approval/hash.js';
 import type { AuditApproval, AuditSseEvent } from '../audit/types.js';
 import type { LlmApi } from './llm.js';
@@ -43,13 +43,15 @@ export type DeferredRecord = (later: Omit<RecordExtra, 'approval'> & { facts?: P
 /** The deferred record of a decision that is not recorded (no audit log, or `record: false`). */
 export const NOTHING_TO_RECORD: DeferredRecord = async () => undefined;
 
+const NO_EXTRA = (): RecordExtra => ({});
+
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 export const ANONYMOUS: PipelineIdentity = Object.freeze({ authenticated: false, method: 'none', sub: null, groups: [], claims: {}, reason: 'missing' }) as PipelineIdentity;
 
 /** The state of one request/response exchange. */
 export class Exchange {
-  readonly id = randomUUID();
+  #id: string | null = null;
   api: LlmApi | null = null;
   llm: LlmFactsInput | null = null;
 
@@ -59,6 +61,14 @@ export class Exchange {
     readonly identity: PipelineIdentity,
     readonly http: { method: string; host: string; path: string; headers: Record<string, string> },
   ) {}
+
+  /**
+   * A random UUID naming this exchange in audit events, diagnostics and error details. Made on first use: most
+   * exchanges never need it, and each `randomUUID()` leaves a tree of short strings that outlives a young-generation GC.
+   */
+  get id(): string {
+    return (this.#id ??= randomUUID());
+  }
 
   /** The policy input of a phase. */
   input(phase: Phase, f: PhaseFacts): PolicyInput {
@@ -76,7 +86,7 @@ export class Exchange {
    * @example
    * const decision = await exchange.decide('request', facts, () => ({ body: masked }));
    */
-  async decide(phase: Phase, f: PhaseFacts, extra: () => RecordExtra = () => ({})): Promise<Decision> {
+  async decide(phase: Phase, f: PhaseFacts, extra: () => RecordExtra = NO_EXTRA): Promise<Decision> {
     const { decision, record } = await this.decideDeferred(phase, f, extra);
     await record({});
     return decision;
@@ -90,7 +100,7 @@ export class Exchange {
    * const { decision, record } = await exchange.decideDeferred('response', facts);
    * await record({ findings, body: maskedBytes });
    */
-  async decideDeferred(phase: Phase, f: PhaseFacts, extra: () => RecordExtra = () => ({})): Promise<{ decision: Decision; record: DeferredRecord }> {
+  async decideDeferred(phase: Phase, f: PhaseFacts, extra: () => RecordExtra = NO_EXTRA): Promise<{ decision: Decision; record: DeferredRecord }> {
     const { opts, stats } = this.core;
     const t0 = performance.now();
     const input = this.input(phase, f);
@@ -101,11 +111,14 @@ export class Exchange {
       stats.failOpen++;
       decision = { ...decision, allow: true, approval: null };
     }
-    publish(decisionChannel, () => ({
-      phase, adapter: this.adapter, exchangeId: this.id, allow: decision.allow, reasons: decision.reasons,
-      status: decision.status, findings: f.findings, approval: decision.approval,
-    }));
-    publish(timingChannel, () => ({ phase, adapter: this.adapter, exchangeId: this.id, decideMs, ...f.timings }));
+    // Built only when someone listens (no closure per decision otherwise).
+    if (decisionChannel.hasSubscribers) {
+      decisionChannel.publish({
+        phase, adapter: this.adapter, exchangeId: this.id, allow: decision.allow, reasons: decision.reasons,
+        status: decision.status, findings: f.findings, approval: decision.approval,
+      });
+    }
+    if (timingChannel.hasSubscribers) timingChannel.publish({ phase, adapter: this.adapter, exchangeId: this.id, decideMs, ...f.timings });
     if (!decision.allow) {
       stats.denied++;
       await this.record(phase, f, decision, extra());
