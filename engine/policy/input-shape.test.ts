@@ -31,7 +31,7 @@ describe.skipIf(!opaAvailable)('planInputShape (needs the OPA compiler: make opa
         phase: { keys: {} },
         findings: { keys: {}, items: { keys: { detector: true } } },
         http: { keys: { host: true, method: true, path: true } },
-        llm: { keys: { tool_calls: { keys: {}, items: true }, provider: true } },
+        llm: { keys: { tool_calls: { keys: {}, items: { keys: { input: true, name: true } } }, provider: true } },
         body: { keys: { bytes: true } },
         identity: { keys: { authenticated: { keys: {} } } },
         adapter: true,

@@ -1,10 +1,11 @@
 # Hold for a human approval: prompts above a size threshold, destructive tool calls and HTTP operations.
 package sluice
 
+# Each rule tests first what most requests fail (the size, the method): fewer lookups before the rule is out.
 approval_reasons contains msg if {
+	input.body.bytes > data.config.large_prompt_bytes
 	input.phase == "request"
 	input.llm != null
-	input.body.bytes > data.config.large_prompt_bytes
 	msg := concat("", [
 		"prompt of ", format_int(input.body.bytes, 10),
 		" bytes exceeds ", format_int(data.config.large_prompt_bytes, 10), " bytes",
@@ -23,8 +24,8 @@ approval_reasons contains msg if {
 }
 
 approval_reasons contains msg if {
-	input.phase == "request"
 	input.http.method in data.config.destructive.http_methods
+	input.phase == "request"
 	some prefix in data.config.destructive.http_path_prefixes
 	startswith(input.http.path, prefix)
 	msg := concat("", ["destructive HTTP operation ", input.http.method, " ", input.http.path])

@@ -18,7 +18,9 @@ unauthenticated_denied if {
 	identity_required
 }
 
+# The body of unauthenticated_denied, not a call of it: a rule call costs a memo lookup and insert in wasm.
 deny_reasons contains msg if {
-	unauthenticated_denied
+	not input.identity.authenticated
+	identity_required
 	msg := concat("", ["authentication required for ", input.http.method, " ", input.http.path])
 }
