@@ -1,8 +1,8 @@
 /** @module stream/inspect.test — inspectJson findings, spans and facts; applyMasks byte-exactness. */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { FindingCounter, ROOT_PARENT, inspectJson } from './inspect.js';
-import type { FindingSummary } from './types.js';
+import { FindingCounter, ROOT_PARENT, inspectJson, summarize } from './inspect.js';
+import type { FindingSummary, MaskSpan } from './types.js';
 import { applyMasks, spansForPaths } from './rewriter.js';
 import { testScanner } from './scanner.test-helpers.js';
 
@@ -138,3 +138,35 @@ describe('FindingCounter', () => {
     );
   });
 });
+
+describe('summarize', () => {
+  /** The plain definition: one summary per (pointer, detector) in first-seen order, with a count. */
+  function summarizeOracle(spans: readonly MaskSpan[]): FindingSummary[] {
+    const byKey = new Map<string, FindingSummary>();
+    for (const s of spans) {
+      const key = JSON.stringify([s.pointer, s.detector]);
+      const f = byKey.get(key);
+      if (f) f.count++;
+      else byKey.set(key, { detector: s.detector, category: s.category, path: s.pointer, count: 1 });
+    }
+    return [...byKey.values()];
+  }
+
+  it('differential: equals the plain definition on random spans (repeats in and out of runs, equal pointers built apart)', () => {
+    const detectors = ['email', 'aws-access-key-id', 'github-token'] as const;
+    const span = fc.record({ p: fc.constantFrom('', '/a', '/a/0', '/b/c~1d', '/a/1'), d: fc.nat(2), repeat: fc.integer({ min: 1, max: 3 }) });
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 40 }), (list) => {
+        const spans: MaskSpan[] = [];
+        for (const { p, d, repeat } of list) {
+          // a fresh string object per span sometimes (equal pointers need not be the same object)
+          const pointer = repeat === 2 ? [...p].join('') : p;
+          for (let r = 0; r < repeat; r++) spans.push({ start: 0, end: 1, detector: detectors[d]!, category: d === 0 ? 'pii' : 'secret', pointer });
+        }
+        expect(summarize(spans)).toEqual(summarizeOracle(spans));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+

@@ -105,20 +105,41 @@ export function spansFromHits(scanner: Scanner, hits: readonly RawHit[], pointer
  * summarize(spans); // [{ detector: 'aws-access-key-id', category: 'secret', path: '/messages/0/content', count: 2 }]
  */
 export function summarize(spans: readonly MaskSpan[]): FindingSummary[] {
-  // Keyed by the pointer string itself (V8 caches a string's hash; no key string per span); the few
-  // detectors of one pointer are a short array.
-  const byPointer = new Map<string, FindingSummary[]>();
+  // Keyed by the pointer string itself (V8 caches a string's hash; no key string per span). A pointer's first
+  // summary is the map value itself (no array per pointer); a second detector at that pointer turns it into a list.
+  // Spans of one string value come one after another with the same pointer: those skip the map.
+  const byPointer = new Map<string, FindingSummary | FindingSummary[]>();
   const out: FindingSummary[] = [];
-  for (const s of spans) {
-    const list = byPointer.get(s.pointer);
-    const f = list?.find((x) => x.detector === s.detector);
-    if (f) f.count++;
-    else {
-      const summary = { detector: s.detector, category: s.category, path: s.pointer, count: 1 };
-      if (list) list.push(summary);
-      else byPointer.set(s.pointer, [summary]);
-      out.push(summary);
+  let last: FindingSummary | null = null;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i]!;
+    if (last !== null && last.path === s.pointer && last.detector === s.detector) {
+      last.count++;
+      continue;
     }
+    const known = byPointer.get(s.pointer);
+    let f: FindingSummary | undefined;
+    if (known !== undefined) {
+      if (!Array.isArray(known)) {
+        if (known.detector === s.detector) f = known;
+      } else {
+        for (let k = 0; k < known.length; k++) {
+          if (known[k]!.detector === s.detector) {
+            f = known[k];
+            break;
+          }
+        }
+      }
+    }
+    if (f !== undefined) f.count++;
+    else {
+      f = { detector: s.detector, category: s.category, path: s.pointer, count: 1 };
+      if (known === undefined) byPointer.set(s.pointer, f);
+      else if (Array.isArray(known)) known.push(f);
+      else byPointer.set(s.pointer, [known, f]);
+      out.push(f);
+    }
+    last = f;
   }
   return out;
 }
