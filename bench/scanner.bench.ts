@@ -41,7 +41,7 @@ function rawLibhs(detectors: DetectorDefinition[]): (bytes: Uint8Array) => numbe
     gaps: Uint32Array.from([...Array.from(ids, (i) => detectors[i]!.maxLength), ...triggers.map((t) => t.reach)]),
     mode: 'block',
   }, undefined);
-  const [main, prefiltered, gated] = [db(plan.main, plan.triggers), db(plan.prefiltered), db(plan.gated)];
+  const [main, prefiltered, gated] = [db(plan.main, plan.triggers), db(plan.prefiltered), db(plan.gatedPatterns)];
   const regions = new Regions();
   let out = new Uint32Array(1 << 20);
   return (bytes) => {

@@ -24,6 +24,16 @@ describe('planBlock and Regions', () => {
     expect([...plan.gated]).toEqual([0, 2]);
     expect([...plan.prefiltered]).toEqual([3]);
     expect(plan.triggers).toEqual([{ pattern: '[0-9]{3}', caseless: false, reach: 10 }]);
+    expect([...plan.gatedPatterns]).toEqual([0, 2]);
+  });
+
+  it('compiles one gated pattern for detectors with the same pattern, flags and maxLength', () => {
+    const same = [...defs, { id: 'e', pattern: 'x[0-9]{5}', maxLength: 6, trigger: '[0-9]{4}' }, { id: 'f', pattern: 'x[0-9]{5}', maxLength: 7, trigger: '[0-9]{3}' }] as unknown as DetectorDefinition[];
+    const plan = planBlock(same);
+    expect([...plan.gated]).toEqual([0, 2, 4, 5]);
+    expect([...plan.gatedPatterns]).toEqual([0, 2, 5]);
+    expect(plan.gatedShared.map((list) => [...list])).toEqual([[0, 4], [2], [5]]);
+    expect(planBlock(builtinDetectors()).gatedPatterns.length).toBeLessThan(planBlock(builtinDetectors()).gated.length); // the two nine-digit detectors
   });
 
   it('builds clipped, merged regions around trigger ranges and skips detector ids', () => {

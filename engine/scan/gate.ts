@@ -17,6 +17,13 @@ export interface BlockPlan {
   prefiltered: Uint32Array;
   /** Detectors with a `trigger` (without a prefilter): scanned only inside trigger regions. */
   gated: Uint32Array;
+  /**
+   * The gated database's patterns: one detector per distinct (pattern, caseless, maxLength), so that detectors with
+   * the same pattern (e.g. two nine-digit ones) cost one libhs pattern; `gatedShared[k]` lists every detector of
+   * local id k (same gap, so the same candidate ranges as separate patterns).
+   */
+  gatedPatterns: Uint32Array;
+  gatedShared: Uint32Array[];
 }
 
 /**
@@ -41,7 +48,17 @@ export function planBlock(detectors: readonly DetectorDefinition[]): BlockPlan {
       else triggers.push({ pattern: d.trigger, caseless, reach: d.maxLength });
     }
   });
-  return { main: Uint32Array.from(main), triggers, prefiltered: Uint32Array.from(prefiltered), gated: Uint32Array.from(gated) };
+  const shared = new Map<string, number[]>();
+  for (const i of gated) {
+    const d = detectors[i]!;
+    const key = JSON.stringify([d.pattern, d.caseless === true, d.maxLength]);
+    shared.set(key, [...(shared.get(key) ?? []), i]);
+  }
+  const gatedShared = [...shared.values()].map((list) => Uint32Array.from(list));
+  return {
+    main: Uint32Array.from(main), triggers, prefiltered: Uint32Array.from(prefiltered), gated: Uint32Array.from(gated),
+    gatedPatterns: Uint32Array.from(gatedShared, (list) => list[0]!), gatedShared,
+  };
 }
 
 /**

@@ -42,20 +42,21 @@ export function createNativeScanner(
   });
   checkWidths(binding, rules);
   // block databases: [main + triggers, prefiltered, gated], each only when it has patterns
-  const groups = [plan.main, plan.prefiltered, plan.gated];
+  const groups = [plan.main, plan.prefiltered, plan.gatedPatterns];
   const block = groups.map((ids, k) => (ids.length + (k === 0 ? plan.triggers.length : 0) === 0 ? null
     : compile(binding, spec('block', ids, k === 0 ? plan.triggers : []), detectors, ids, options.cacheDir)));
   // stream databases: [main + triggers, prefiltered]; the gated block database serves stream regions too
   const streamGroups = [plan.main, plan.prefiltered];
   const streamTriggers = (k: number) => (k === 0 ? plan.triggers : []);
-  const gatedStream: GatedStream | null = block[2] ? { db: block[2], ids: plan.gated, triggers: plan.triggers, firstTrigger: plan.main.length } : null;
+  const gatedStream: GatedStream | null = block[2] ? { db: block[2], ids: plan.gated, shared: plan.gatedShared, triggers: plan.triggers, firstTrigger: plan.main.length } : null;
   let streamDbs: (NativeDatabase | null)[] | undefined;
   const forField = fieldMatcher(detectors);
   const regions = new Regions();
   // One reusable result buffer per database: scans allocate nothing on the JS side unless results outgrow it.
   const outs = block.map(() => new Uint32Array(1024));
   const empty = new Uint32Array(0);
-  const parts: Part[] = groups.map((ids) => ({ ranges: empty, ids, width: 3, segments: null, fixed: null }));
+  const parts: Part[] = groups.map((ids) => ({ ranges: empty, ids, shared: null, width: 3, segments: null, fixed: null }));
+  parts[2]!.shared = plan.gatedShared;
   parts[0]!.fixed = fixedWidths(binding, rules); // main-database reports are exact pattern ends (no prefilter, no packing)
   const collect = (k: number, scanInto: (out: Uint32Array) => number): Uint32Array => {
     let n = runScan(() => scanInto(outs[k]!));
@@ -166,6 +167,8 @@ function checkWidth(binding: NativeBinding, rule: CompiledRule, pattern: string)
 interface Part {
   ranges: Uint32Array;
   ids: Uint32Array;
+  /** Per local id: every rule sharing its pattern (see BlockPlan.gatedShared), or null (one rule: `ids`). */
+  shared: readonly Uint32Array[] | null;
   width: 3 | 4;
   segments: Uint32Array | null;
   /** Per rule: its pattern's width when every match has it (exact reports only), else 0. */
@@ -208,26 +211,30 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
     return (recent = { text: latin1(view, from, Math.min(bytes.length, to + WINDOW_SLACK)), base: from });
   };
   const out: Match[] = [];
-  for (const { ranges, ids, width, segments, fixed } of parts) {
+  for (const { ranges, ids, shared, width, segments, fixed } of parts) {
     for (let i = 0; i < ranges.length; i += width) {
       const local = ranges[i]!;
       if (local >= ids.length) continue; // a trigger
-      const rule = rules[ids[local]!]!;
       const first = ranges[i + 1]!;
       const last = ranges[i + 2]!;
       const segment = bounds === null ? undefined : segments === null ? ranges[i + 3]! : segments[ranges[i + 3]!]!;
       const lo = segment !== undefined ? bounds![2 * segment]! : 0;
       const hi = segment !== undefined ? bounds![2 * segment + 1]! : bytes.length;
-      const from = Math.max(lo, first - rule.maxLength);
-      const to = Math.min(hi, last + 1);
-      const exact = fixed !== null && first === last ? fixed[rule.index]! : 0;
-      if (exact > 0) {
-        const base = Math.max(0, last - exact - 2 - rule.contextWindow);
-        confirmFixed(rule, windowOf(base, to), exact, last, from, lo, hi, out, segment);
-        continue;
+      const sharing = shared === null ? null : shared[local]!;
+      const count = sharing === null ? 1 : sharing.length;
+      for (let j = 0; j < count; j++) {
+        const rule = rules[sharing === null ? ids[local]! : sharing[j]!]!;
+        const from = Math.max(lo, first - rule.maxLength);
+        const to = Math.min(hi, last + 1);
+        const exact = fixed !== null && first === last ? fixed[rule.index]! : 0;
+        if (exact > 0) {
+          const base = Math.max(0, last - exact - 2 - rule.contextWindow);
+          confirmFixed(rule, windowOf(base, to), exact, last, from, lo, hi, out, segment);
+          continue;
+        }
+        const base = Math.max(0, from - 2 - rule.contextWindow);
+        confirmRange(rule, windowOf(base, to), from, to, lo, hi, out, segment);
       }
-      const base = Math.max(0, from - 2 - rule.contextWindow);
-      confirmRange(rule, windowOf(base, to), from, to, lo, hi, out, segment);
     }
   }
   return sortMatches(out);

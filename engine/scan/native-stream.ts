@@ -9,8 +9,10 @@ import type { NativeDatabase } from './native.js';
 /** Trigger-gated detectors in stream mode: a block database scanned over each trigger region once it is complete. */
 export interface GatedStream {
   db: NativeDatabase;
-  /** Local id → detector index in `db`. */
+  /** Every gated detector index. */
   ids: Uint32Array;
+  /** Local id in `db` → the detector indexes sharing its pattern (BlockPlan.gatedShared). */
+  shared: readonly Uint32Array[];
   triggers: readonly Trigger[];
   /** Local id of trigger 0 in the first stream database (the main one). */
   firstTrigger: number;
@@ -94,8 +96,10 @@ export function nativeStream(
         const rows = out.subarray(0, found);
         regions.unpack(rows);
         for (let i = 0; i < rows.length; i += 4) {
-          const rule = rules[g.ids[rows[i]!]!]!;
-          state.mark(rule.index, from + rows[i + 1]! - rule.maxLength, from + rows[i + 2]! + 1);
+          for (const r of g.shared[rows[i]!]!) {
+            const rule = rules[r]!;
+            state.mark(rule.index, from + rows[i + 1]! - rule.maxLength, from + rows[i + 2]! + 1);
+          }
         }
       }
     }
