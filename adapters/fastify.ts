@@ -28,8 +28,11 @@ function errorReply(reply: FastifyReply, err: unknown): FastifyReply {
 function maskWhole(sluice: Sluice, exchange: Exchange, reply: FastifyReply, payload: Buffer): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Uint8Array[] = [];
-    const whole = (): Buffer => (parts.length === 1 ? Buffer.from(parts[0]!.buffer, parts[0]!.byteOffset, parts[0]!.byteLength) : Buffer.concat(parts));
-    const sink = { data: (c: Uint8Array) => { parts.push(c); }, end: () => resolve(whole()), error: reject };
+    const sink = {
+      data(c: Uint8Array) { parts.push(c); },
+      end() { resolve(parts.length === 1 ? Buffer.from(parts[0]!.buffer, parts[0]!.byteOffset, parts[0]!.byteLength) : Buffer.concat(parts)); },
+      error: reject,
+    };
     sluice.response(exchange, { status: reply.statusCode, headers: reply.getHeaders() as Record<string, string> }, sink).then((guard) => {
       applyHeaders(reply, guard.headers);
       guard.send(payload);
@@ -45,7 +48,7 @@ function applyHeaders(reply: FastifyReply, headers: Record<string, string | stri
 /** Run a streamed payload through the response phase; the returned stream carries the masked bytes. */
 async function maskStream(sluice: Sluice, exchange: Exchange, reply: FastifyReply, payload: Readable): Promise<Readable> {
   const out = new PassThrough();
-  const sink = { data: (c: Uint8Array) => { out.write(c); }, end: () => { out.end(); }, error: (e: SluiceError) => { out.destroy(e); } };
+  const sink = { data(c: Uint8Array) { out.write(c); }, end() { out.end(); }, error(e: SluiceError) { out.destroy(e); } };
   const guard = await sluice.response(exchange, { status: reply.statusCode, headers: reply.getHeaders() as Record<string, string> }, sink);
   applyHeaders(reply, guard.headers);
   payload.on('data', (c: Buffer | string) => guard.write(typeof c === 'string' ? Buffer.from(c) : c));

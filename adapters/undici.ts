@@ -19,23 +19,24 @@ export interface SluiceDispatcherOptions extends SluiceInterceptorOptions {
   agent?: Agent.Options;
 }
 
+function addHeader(out: Record<string, string | string[]>, k: string, v: unknown): void {
+  if (v === undefined || v === null) return;
+  const key = k.toLowerCase();
+  const value = Array.isArray(v) ? v.map(String) : String(v);
+  const prev = out[key];
+  out[key] = prev === undefined ? value : ([] as string[]).concat(prev, value);
+}
+
 function dispatchHeaders(h: Dispatcher.DispatchOptions['headers']): HeaderMap {
   const out: Record<string, string | string[]> = {};
-  const add = (k: string, v: unknown): void => {
-    if (v === undefined || v === null) return;
-    const key = k.toLowerCase();
-    const value = Array.isArray(v) ? v.map(String) : String(v);
-    const prev = out[key];
-    out[key] = prev === undefined ? value : ([] as string[]).concat(prev, value);
-  };
   if (!h) return out;
   if (Array.isArray(h)) {
-    if (Array.isArray(h[0])) for (const [k, v] of h as unknown as [string, string][]) add(k, v);
-    else for (let i = 0; i < h.length; i += 2) add(String(h[i]), h[i + 1]);
+    if (Array.isArray(h[0])) for (const [k, v] of h as unknown as [string, string][]) addHeader(out, k, v);
+    else for (let i = 0; i < h.length; i += 2) addHeader(out, String(h[i]), h[i + 1]);
   } else if (typeof (h as Iterable<unknown>)[Symbol.iterator] === 'function') {
-    for (const [k, v] of h as Iterable<[string, string]>) add(k, v);
+    for (const [k, v] of h as Iterable<[string, string]>) addHeader(out, k, v);
   } else {
-    for (const [k, v] of Object.entries(h)) add(k, v);
+    for (const [k, v] of Object.entries(h)) addHeader(out, k, v);
   }
   return out;
 }
@@ -65,10 +66,11 @@ class SluiceResponseHandler implements Handler {
     this.controller = controller;
     this.meta = { status, message };
     controller.pause();
+    const handler = this; // method shorthand below: no named closure made per response
     const sink: ByteSink = {
-      data: (chunk) => { this.start(); this.downstream.onResponseData?.(controller, Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)); },
-      end: () => { this.start(); this.downstream.onResponseEnd?.(controller, {}); },
-      error: (err) => this.fail(err),
+      data(chunk) { handler.start(); handler.downstream.onResponseData?.(controller, Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)); },
+      end() { handler.start(); handler.downstream.onResponseEnd?.(controller, {}); },
+      error(err) { handler.fail(err); },
     };
     this.sluice.response(this.exchange, { status, headers, method: this.method }, sink).then((guard) => {
       if (this.failed) return;

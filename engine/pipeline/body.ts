@@ -66,42 +66,45 @@ function collectReadable(body: NodeReadable, limit: number): Promise<Collected> 
   return new Promise((resolve, reject) => {
     const parts: Uint8Array[] = [];
     let size = 0;
-    const detach = (): void => {
-      body.removeListener('data', onData);
-      body.removeListener('end', onEnd);
-      body.removeListener('error', onError);
-      body.removeListener('close', onClose);
+    // Method shorthand, not named arrows: per-request closures stay plain (no name defined on each one).
+    const on = {
+      detach(): void {
+        body.removeListener('data', on.data);
+        body.removeListener('end', on.end);
+        body.removeListener('error', on.error);
+        body.removeListener('close', on.close);
+      },
+      data(chunk: Uint8Array | string): void {
+        const bytes = toBytes(chunk);
+        parts.push(bytes);
+        size += bytes.length;
+        if (size <= limit) return;
+        on.detach();
+        body.pause();
+        resolve({ bytes: Buffer.concat(parts, size), rest: body[Symbol.asyncIterator]() });
+      },
+      end(): void {
+        on.detach();
+        resolve({ bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, size), rest: null });
+      },
+      error(err: Error): void { on.detach(); reject(err); },
+      close(): void {
+        on.detach();
+        reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      },
     };
-    function onData(chunk: Uint8Array | string): void {
-      const bytes = toBytes(chunk);
-      parts.push(bytes);
-      size += bytes.length;
-      if (size <= limit) return;
-      detach();
-      body.pause();
-      resolve({ bytes: Buffer.concat(parts, size), rest: body[Symbol.asyncIterator]() });
-    }
-    function onEnd(): void {
-      detach();
-      resolve({ bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts, size), rest: null });
-    }
-    function onError(err: Error): void { detach(); reject(err); }
-    function onClose(): void {
-      detach();
-      reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    }
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', onError);
-    body.on('close', onClose);
+    body.on('data', on.data);
+    body.on('end', on.end);
+    body.on('error', on.error);
+    body.on('close', on.close);
   });
 }
 
 function once(chunk: Uint8Array): AsyncIterator<Uint8Array> {
   let done = false;
-  return { next: async () => (done ? { done: true, value: undefined } : ((done = true), { done: false, value: chunk })) };
+  return { async next() { return done ? { done: true, value: undefined } : ((done = true), { done: false, value: chunk }); } };
 }
 
 function toAsync<T>(it: Iterator<T>): AsyncIterator<T> {
-  return { next: async () => it.next() };
+  return { async next() { return it.next(); } };
 }

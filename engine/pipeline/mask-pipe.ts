@@ -55,8 +55,7 @@ export class MaskPipe {
 
   private step(fn: () => Uint8Array | Promise<Uint8Array>, last: boolean): void {
     if (this.failed) return;
-    const run = (): Promise<void> | undefined => this.run(fn, last);
-    const next = this.pending ? this.pending.then(run) : run();
+    const next = this.pending ? this.pending.then(() => this.run(fn, last)) : this.run(fn, last);
     if (!next) return;
     this.pending = next;
     void next.then(() => { if (this.pending === next) this.pending = null; });

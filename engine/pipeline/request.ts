@@ -58,6 +58,8 @@ function requestKind(contentType: string | undefined, plain: Uint8Array): Inspec
 
 const NOTHING_FOUND = { findings: [], spans: [], facts: null };
 
+const tooLarge = (limit: number): SluiceError => new SluiceError('SLUICE_ERR_BODY_TOO_LARGE', `over ${limit} bytes`, { details: { limit } });
+
 /**
  * Run the request phase. Throws a coded SluiceError when the request must not be forwarded
  * (denied, too large, undecodable, malformed JSON, insecure target, approval refused).
@@ -76,10 +78,9 @@ export async function guardRequest(core: Core, req: GuardRequestInput): Promise<
   const exchange = new Exchange(core, req.adapter, identity, { method: req.method.toUpperCase(), host: req.host, path: req.path, headers: pickHeaders(headers, opts.headers) });
   const encodings = parseEncodings(headers['content-encoding'], opts.limits.decode);
   const collected = await collectBody(req.body, opts.limits.requestBytes);
-  const tooLarge = (): SluiceError => new SluiceError('SLUICE_ERR_BODY_TOO_LARGE', `over ${opts.limits.requestBytes} bytes`, { details: { limit: opts.limits.requestBytes } });
-  if (collected.rest && (opts.limits.oversize === 'reject' || encodings.length)) throw tooLarge();
+  if (collected.rest && (opts.limits.oversize === 'reject' || encodings.length)) throw tooLarge(opts.limits.requestBytes);
   const plain = encodings.length ? decodeBody(collected.bytes, encodings, opts.limits.decode) : collected.bytes;
-  if (plain.length > opts.limits.requestBytes && !collected.rest) throw tooLarge();
+  if (plain.length > opts.limits.requestBytes && !collected.rest) throw tooLarge(opts.limits.requestBytes);
   const contentType = headerValue(headers, 'content-type');
   const kind = requestKind(contentType, plain);
   if (kind === 'binary' && opts.binary === 'deny') throw binaryDenied(contentType, 415);
@@ -96,17 +97,17 @@ export async function guardRequest(core: Core, req: GuardRequestInput): Promise<
       : extractFacts(exchange.api, 'request', plain.length ? JSON.parse(Buffer.from(plain).toString('utf8')) : {});
   }
   const inspectMs = performance.now() - t1;
-  let audited: Uint8Array | null = null;
-  const auditBody = (): Uint8Array => (audited ??= inspection.spans.length ? stream.applyMasks(plain, inspection.spans, { placeholder: opts.placeholder }) : plain);
+  // Everything found, masked: computed at most once, for the audit event and (usually) for forwarding.
+  const all = { masked: null as Uint8Array | null, get(): Uint8Array { return (all.masked ??= inspection.spans.length ? stream.applyMasks(plain, inspection.spans, { placeholder: opts.placeholder }) : plain); } };
   const decision = await exchange.decide('request', {
     status: null, findings: inspection.findings, llm: exchange.llm, bytes: plain.length, truncated: false,
     timings: { inspect: inspectMs, total: performance.now() - t0 },
-  }, () => ({ body: plain.length && kind !== 'binary' ? auditBody() : null }));
+  }, () => ({ body: plain.length && kind !== 'binary' ? all.get() : null }));
 
   const spans = maskFor(decision, inspection.spans);
   const pathSpans = json && decision.mask.paths.length ? stream.spansForPaths(plain, decision.mask.paths, { maxDepth: opts.limits.depth }) : [];
   let out = pathSpans.length ? stream.applyMasks(plain, [...spans, ...pathSpans], { placeholder: opts.placeholder })
-    : spans.length === inspection.spans.length ? auditBody() : spans.length ? stream.applyMasks(plain, spans, { placeholder: opts.placeholder }) : plain;
+    : spans.length === inspection.spans.length ? all.get() : spans.length ? stream.applyMasks(plain, spans, { placeholder: opts.placeholder }) : plain;
   if (json && decision.patch.length) out = stream.applyPatch(out, decision.patch);
   let fwd = reframe(headers, { decoded: encodings.length > 0, length: out.length });
   if (req.direction === 'outbound') fwd = injectCredentials(fwd, req.host, opts.credentials);

@@ -11,7 +11,7 @@ import { binaryDenied, kindOfType, type BodyKind } from './body-kind.js';
 import { PASS_THROUGH, sniffingMasker } from './sniff.js';
 import { createNdjsonMasker, createTextMasker } from '../stream/text-mask.js';
 import { MaskPipe, onceSink, toSluiceError } from './mask-pipe.js';
-import type { StreamMasker, ToolVerdict } from './seams.js';
+import type { MaskSpan, StreamMasker, ToolVerdict } from './seams.js';
 import type { Decision, FindingFact, ToolCallFact } from './types.js';
 
 /** Status and headers of a response, as the adapter received them. */
@@ -69,7 +69,7 @@ function bufferedJsonMasker(exchange: Exchange, decision: Decision, cap: number,
   let size = 0;
   let found: FindingFact[] = [];
   return {
-    findings: () => found,
+    findings() { return found; },
     write(chunk) {
       size += chunk.length;
       if (size > cap) throw new SluiceError('SLUICE_ERR_BODY_TOO_LARGE', `response over ${cap} bytes`);
@@ -80,13 +80,24 @@ function bufferedJsonMasker(exchange: Exchange, decision: Decision, cap: number,
       const body = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
       const inspection = inspectBody(core, body, 'json');
       found = inspection.findings;
-      const release = (): Uint8Array => {
-        const spans = maskFor(decision, inspection.spans);
-        return spans.length ? core.stream.applyMasks(body, spans, { placeholder: core.opts.placeholder }) : body;
-      };
-      return beforeRelease ? beforeRelease(Buffer.from(body.buffer, body.byteOffset, body.byteLength)).then(release) : release();
+      if (!beforeRelease) return masked(core, decision, inspection.spans, body);
+      return beforeRelease(Buffer.from(body.buffer, body.byteOffset, body.byteLength)).then(() => masked(core, decision, inspection.spans, body));
     },
   };
+}
+
+/** `body` with the spans the decision masks replaced (the body itself when there are none). */
+function masked(core: Exchange['core'], decision: Decision, spans: MaskSpan[], body: Uint8Array): Uint8Array {
+  const chosen = maskFor(decision, spans);
+  return chosen.length ? core.stream.applyMasks(body, chosen, { placeholder: core.opts.placeholder }) : body;
+}
+
+/** The response masker, made at the first byte (until then `send` may still pick the one-pass masker). */
+class LazyMasker implements StreamMasker {
+  constructor(public inner: StreamMasker | null, private readonly make: () => StreamMasker) {}
+  write(chunk: Uint8Array): Uint8Array | Promise<Uint8Array> { return (this.inner ??= this.make()).write(chunk); }
+  end(): Uint8Array | Promise<Uint8Array> { return (this.inner ??= this.make()).end(); }
+  findings(): FindingFact[] { return this.inner?.findings?.() ?? []; }
 }
 
 const EMPTY = new Uint8Array(0);
@@ -164,35 +175,35 @@ export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink
   if (kind === 'none' || kind === 'binary') {
     await record({}); // not inspected: only masked bodies reach the audit log, an unscanned one is recorded without its body
     const out = onceSink(sink);
-    const end = (): void => out.end();
-    return { status: meta.status, headers, inspected: false, write: (c) => out.data(c), end, send: (b) => { out.data(b); end(); }, abort: (e) => out.error(e as SluiceError) };
+    return {
+      status: meta.status, headers, inspected: false,
+      write(c) { out.data(c); }, end() { out.end(); }, send(b) { out.data(b); out.end(); }, abort(e) { out.error(e as SluiceError); },
+    };
   }
   const encodings = parseEncodings(headers['content-encoding'], exchange.core.opts.limits.decode);
   // Created at the first byte: a whole body handed over by `send` may take the one-pass path instead. So does a
   // small, unencoded JSON body of declared length: buffered to its end (an upstream sending more is refused), then
   // masked in one pass, a fraction of the streaming masker's set-up cost per response.
-  let inner: StreamMasker | null = kind === 'json' && !exchange.api && !encodings.length && declared > 0 && declared <= WHOLE_JSON_BYTES
-    ? bufferedJsonMasker(exchange, decision, declared) : null;
-  const streaming = (): StreamMasker => (inner ??= createMasker(exchange, kind, decision, meta.status, contentType));
-  const masker: StreamMasker = { write: (c) => streaming().write(c), end: () => streaming().end(), findings: () => inner?.findings?.() ?? [] };
+  const masker = new LazyMasker(
+    kind === 'json' && !exchange.api && !encodings.length && declared > 0 && declared <= WHOLE_JSON_BYTES ? bufferedJsonMasker(exchange, decision, declared) : null,
+    () => createMasker(exchange, kind, decision, meta.status, contentType),
+  );
   const out = onceSink(recordingSink(exchange, kind, masker, record, sink));
   const pipe = new MaskPipe(masker, out);
-  const decoder = encodings.length
-    ? createDecoder(encodings, exchange.core.opts.limits.decode, { data: (c) => pipe.write(c), end: () => pipe.end(), error: (e) => pipe.fail(e) })
-    : null;
-  const write = decoder ? (c: Uint8Array): void => decoder.write(c) : (c: Uint8Array): void => pipe.write(c);
-  const end = decoder ? (): void => decoder.end() : (): void => pipe.end();
+  const input: { write(chunk: Uint8Array): void; end(): void } = encodings.length
+    ? createDecoder(encodings, exchange.core.opts.limits.decode, { data(c) { pipe.write(c); }, end() { pipe.end(); }, error(e) { pipe.fail(e); } })
+    : pipe;
   return {
     status: meta.status,
     headers: reframe(headers, { decoded: encodings.length > 0 }),
     inspected: true,
-    write,
-    end,
+    write(c) { input.write(c); },
+    end() { input.end(); },
     send(body) {
-      if (!inner && !decoder && kind === 'json' && !exchange.api) inner = bufferedJsonMasker(exchange, decision, exchange.core.opts.limits.responseBytes);
-      write(body);
-      end();
+      if (!masker.inner && input === pipe && kind === 'json' && !exchange.api) masker.inner = bufferedJsonMasker(exchange, decision, exchange.core.opts.limits.responseBytes);
+      input.write(body);
+      input.end();
     },
-    abort: (e) => pipe.fail(e),
+    abort(e) { pipe.fail(e); },
   };
 }
