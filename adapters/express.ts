@@ -35,75 +35,93 @@ async function collect(body: AsyncIterable<Uint8Array | string>): Promise<Buffer
 
 const toBuffer = (chunk: Chunk, encoding?: BufferEncoding): Buffer => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : Buffer.from(chunk));
 
-/** Replace res.writeHead/write/end so the body goes through the response phase before anything is sent. */
-function wrapResponse(sluice: Sluice, exchange: Exchange, res: ServerResponse): void {
-  const origWriteHead = res.writeHead.bind(res) as (status: number) => ServerResponse;
-  const origWrite = res.write.bind(res) as (chunk: Uint8Array) => boolean;
-  const origEnd = res.end.bind(res) as (chunk?: Uint8Array) => ServerResponse;
-  let guard: GuardedResponse | null = null;
-  let starting = false;
-  let ended = false;
-  let written = false;
+/**
+ * The masked writes of one response: res.writeHead/write/end are replaced by this object's bound methods, so the
+ * body goes through the response phase before anything is sent. Headers go out with the first masked byte (or the
+ * end): a failure before it is still a coded error response.
+ */
+class GuardedWrites {
+  private readonly origWriteHead: (status: number) => ServerResponse;
+  private readonly origWrite: (chunk: Uint8Array) => boolean;
+  private readonly origEnd: (chunk?: Uint8Array) => ServerResponse;
+  private guard: GuardedResponse | null = null;
+  private starting = false;
+  private ended = false;
+  private written = false;
   /** The body of `res.end(body)` with nothing written before: handed over whole (one-pass masking). */
-  let whole: Buffer | null = null;
-  const queue: Buffer[] = [];
+  private whole: Buffer | null = null;
+  private readonly queue: Buffer[] = [];
 
-  // Headers go out with the first masked byte (or the end): a failure before it is still a coded error response.
-  const head = (): void => { if (!res.headersSent) origWriteHead(res.statusCode); };
-  const begin = (): void => {
-    if (starting) return;
-    starting = true;
+  constructor(private readonly sluice: Sluice, private readonly exchange: Exchange, private readonly res: ServerResponse) {
+    this.origWriteHead = res.writeHead.bind(res) as (status: number) => ServerResponse;
+    this.origWrite = res.write.bind(res) as (chunk: Uint8Array) => boolean;
+    this.origEnd = res.end.bind(res) as (chunk?: Uint8Array) => ServerResponse;
+    res.writeHead = this.writeHead.bind(this) as typeof res.writeHead;
+    res.write = this.write.bind(this) as typeof res.write;
+    res.end = this.end.bind(this) as typeof res.end;
+  }
+
+  private head(): void { if (!this.res.headersSent) this.origWriteHead(this.res.statusCode); }
+
+  private fail(err: unknown): void {
+    sendError(this.res, err, (b) => { this.origWriteHead(this.res.statusCode); this.origEnd(b); });
+  }
+
+  private begin(): void {
+    if (this.starting) return;
+    this.starting = true;
+    const { res } = this;
+    const writes = this; // method shorthand below: no named closure made per response
     const sink = {
-      data: (chunk: Uint8Array) => { head(); origWrite(chunk); },
-      end: () => { head(); origEnd(); },
-      error: (err: SluiceError) => {
-        if (res.headersSent) res.destroy(err);
-        else sendError(res, err, (b) => { origWriteHead(res.statusCode); origEnd(b); });
-      },
+      data(chunk: Uint8Array) { writes.head(); writes.origWrite(chunk); },
+      end() { writes.head(); writes.origEnd(); },
+      error(err: SluiceError) { if (res.headersSent) res.destroy(err); else writes.fail(err); },
     };
-    sluice.response(exchange, { status: res.statusCode, headers: res.getHeaders() as Record<string, string | string[]> }, sink).then((g) => {
-      guard = g;
+    this.sluice.response(this.exchange, { status: res.statusCode, headers: res.getHeaders() as Record<string, string | string[]> }, sink).then((g) => {
+      this.guard = g;
       for (const name of res.getHeaderNames()) if (!(name in g.headers)) res.removeHeader(name);
       for (const [name, value] of Object.entries(g.headers)) res.setHeader(name, value);
-      if (whole) return g.send(whole);
-      for (const chunk of queue) g.write(chunk);
-      queue.length = 0;
-      if (ended) g.end();
-    }, (err: unknown) => sendError(res, err, (b) => { origWriteHead(res.statusCode); origEnd(b); }));
-  };
+      if (this.whole) return g.send(this.whole);
+      for (const chunk of this.queue) g.write(chunk);
+      this.queue.length = 0;
+      if (this.ended) g.end();
+    }, (err: unknown) => this.fail(err));
+  }
 
-  res.writeHead = function writeHead(status: number, ...rest: unknown[]) {
+  writeHead(status: number, ...rest: unknown[]): ServerResponse {
+    const { res } = this;
     res.statusCode = status;
     const headers = rest.find((r) => typeof r === 'object' && r !== null) as OutgoingHttpHeaders | string[] | undefined;
     if (Array.isArray(headers)) for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
     else if (headers) for (const [k, v] of Object.entries(headers)) if (v !== undefined) res.setHeader(k, v);
     return res;
-  } as typeof res.writeHead;
+  }
 
-  res.write = function write(chunk: Chunk, encoding?: unknown, cb?: unknown) {
-    begin();
-    written = true;
+  write(chunk: Chunk, encoding?: unknown, cb?: unknown): boolean {
+    this.begin();
+    this.written = true;
     const buf = toBuffer(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
-    if (guard) (guard as GuardedResponse).write(buf);
-    else queue.push(buf);
+    if (this.guard) this.guard.write(buf);
+    else this.queue.push(buf);
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') process.nextTick(done as () => void);
     return true;
-  } as typeof res.write;
+  }
 
-  res.end = function end(chunk?: unknown, encoding?: unknown, cb?: unknown) {
-    if (ended) return res;
+  end(chunk?: unknown, encoding?: unknown, cb?: unknown): ServerResponse {
+    const { res } = this;
+    if (this.ended) return res;
     if (typeof chunk === 'function') { cb = chunk; chunk = undefined; }
     if (typeof encoding === 'function') { cb = encoding; encoding = undefined; }
-    if (chunk !== undefined && chunk !== null && !written) whole = toBuffer(chunk as Chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
+    if (chunk !== undefined && chunk !== null && !this.written) this.whole = toBuffer(chunk as Chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : undefined);
     else if (chunk !== undefined && chunk !== null) res.write(chunk as Chunk, encoding as BufferEncoding);
-    begin();
-    ended = true;
-    if (guard && whole) (guard as GuardedResponse).send(whole);
-    else if (guard) (guard as GuardedResponse).end();
+    this.begin();
+    this.ended = true;
+    if (this.guard && this.whole) this.guard.send(this.whole);
+    else if (this.guard) this.guard.end();
     if (typeof cb === 'function') res.once('finish', cb as () => void);
     return res;
-  } as typeof res.end;
+  }
 }
 
 /**
@@ -135,7 +153,7 @@ export function sluiceExpress(sluice: Sluice, options: SluiceExpressOptions = {}
         const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength); // a view, not a copy
         (req as { body?: unknown }).body = guarded.json ? JSON.parse(bytes.toString('utf8')) : bytes;
       }
-      wrapResponse(sluice, guarded.exchange, res);
+      new GuardedWrites(sluice, guarded.exchange, res); // installs itself as res.writeHead/write/end
       next();
     }).catch((err: unknown) => sendError(res, err, (b) => res.end(b)));
   };
