@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { JsonTokenizer, type JsonVisitor } from './tokenizer.js';
 import { PathRecorder, indexToken } from './path-record.js';
+import { KeyTokens, slashIndexToken } from './path-tokens.js';
 import { createJsonMasker } from './masker.js';
 import { inspectJson } from './inspect.js';
 import { testScanner } from './scanner.test-helpers.js';
@@ -89,4 +90,30 @@ describe('PathRecorder', () => {
     for (const n of [0, 9, 10, 1023, 1024, 9999, 10000, 99999, 100000, 123456789, 2 ** 31 - 1]) expect(indexToken(n)).toBe(String(n));
     fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n) => indexToken(n) === String(n)), { numRuns: 2000 });
   });
+
+  it('slashIndexToken equals "/" + String(n)', () => {
+    for (const n of [0, 9, 1023, 1024, 9999, 10000, 123456789, 2 ** 31 - 1]) expect(slashIndexToken(n)).toBe(`/${n}`);
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), (n) => slashIndexToken(n) === `/${n}`), { numRuns: 2000 });
+  });
+
+  it('KeyTokens: keys sharing a recent-cache slot (same length and end bytes), escaped twins, long keys, past the bound', () => {
+    const keys = new KeyTokens();
+    const names = ['axxb', 'ayyb', 'a/~b', 'a\\u0078xb', '', 'k'.repeat(300), ...Array.from({ length: 5000 }, (_, i) => `key${i}`)];
+    for (let round = 0; round < 3; round++) {
+      for (const name of names) {
+        const raw = Buffer.from(`"${name}"`);
+        const text = JSON.parse(raw.toString()) as string;
+        const token = text.replace(/~/g, '~0').replace(/\//g, '~1');
+        const got = keys.token(raw, 1, raw.length - 1, name.includes('\\'));
+        expect([got.token, got.slashed]).toEqual([token, `/${token}`]);
+      }
+    }
+  });
+
+  it('recorded pointers equal the tokenizer pointer on many records with repeated and colliding keys', () => {
+    const records = Array.from({ length: 1500 }, (_, i) => ({ axxb: `v${i}`, ayyb: [`w${i}`], 'a~/b': { axxb: 'x' }, [`k${i % 7}`]: 'y' }));
+    const { recorded, expected } = both(JSON.stringify(records));
+    expect(recorded).toEqual(expected);
+  });
 });
+

@@ -1,7 +1,9 @@
 /** @module stream/path-record — records where each string value sits while tokenizing a whole body, so pointers of hits need no second pass. */
-import { decodeJsonStringToString } from './escapes.js';
 import { escapePointerToken } from './pointer.js';
+import { KeyTokens, indexToken, slashIndexToken } from './path-tokens.js';
 import type { JsonTokenizer } from './tokenizer.js';
+
+export { indexToken } from './path-tokens.js';
 
 const KIND_KEY = 0;
 const KIND_ESCAPED_KEY = 1;
@@ -130,7 +132,11 @@ export class PathRecorder {
 
   /** The JSON Pointer of string value `ordinal` ('' for a top-level string). */
   pointerOf(ordinal: number): string {
-    return this.partsOf(ordinal) ? this.parent + '/' + this.last : '';
+    const node = this.valueNode[ordinal - this.ordinalBase]!;
+    if (node < 0) return '';
+    const up = this.nodes[4 * node]!;
+    // One concatenation: the container's pointer (remembered) and the value's '/'-led token (cached per key).
+    return (up < 0 ? '' : this.containerPointer(up)) + this.slashToken(node);
   }
 
   /** Set by partsOf: the pointer of the value's container and the value's own (escaped) token. */
@@ -165,7 +171,7 @@ export class PathRecorder {
     let pointer = n < 0 ? '' : this.prefixes[n]!;
     while (depth > 0) {
       n = this.chain[--depth]!;
-      pointer = pointer + '/' + this.token(n);
+      pointer = pointer + this.slashToken(n);
       this.prefixes[n] = pointer;
       this.prefixGen[n] = this.gen;
     }
@@ -180,7 +186,18 @@ export class PathRecorder {
     if (kind === KIND_TEXT) return escapePointerToken(this.texts[nodes[4 * n + 1]!]!);
     const a = nodes[4 * n + 1]! - this.base;
     const b = nodes[4 * n + 2]! - this.base;
-    return this.keyTokens.token(this.body, a, b, kind === KIND_ESCAPED_KEY);
+    return this.keyTokens.token(this.body, a, b, kind === KIND_ESCAPED_KEY).token;
+  }
+
+  /** '/' + the escaped pointer token of node n, built as one string (cached for keys and small indexes). */
+  private slashToken(n: number): string {
+    const nodes = this.nodes;
+    const kind = nodes[4 * n + 3]!;
+    if (kind === KIND_INDEX) return slashIndexToken(nodes[4 * n + 1]!);
+    if (kind === KIND_TEXT) return '/' + escapePointerToken(this.texts[nodes[4 * n + 1]!]!);
+    const a = nodes[4 * n + 1]! - this.base;
+    const b = nodes[4 * n + 2]! - this.base;
+    return this.keyTokens.token(this.body, a, b, kind === KIND_ESCAPED_KEY).slashed;
   }
 
   private step(tok: JsonTokenizer, depth: number): number {
@@ -218,73 +235,5 @@ export class PathRecorder {
     const escaped = new Uint8Array(size);
     escaped.set(this.keyEscaped);
     this.keyEscaped = escaped;
-  }
-}
-
-/** Tokens of the first array indexes, built once. */
-const SMALL_INDEX_TOKENS: string[] = Array.from({ length: 1024 }, (_, i) => String(i));
-const DIGITS = new Int32Array(10);
-
-/**
- * The decimal text of a non-negative int32 array index. Built without `String(n)`: V8 keeps number
- * strings in a cache that holds them past a young GC, so a long array (a 1 GB record list) would push
- * millions of dead strings into the old generation.
- *
- * @example
- * indexToken(123456); // '123456'
- */
-export function indexToken(n: number): string {
-  if (n < SMALL_INDEX_TOKENS.length) return SMALL_INDEX_TOKENS[n]!;
-  const d = DIGITS;
-  let k = 0;
-  do {
-    d[k++] = 0x30 + (n % 10);
-    n = Math.floor(n / 10);
-  } while (n > 0);
-  switch (k) {
-    case 4: return String.fromCharCode(d[3]!, d[2]!, d[1]!, d[0]!);
-    case 5: return String.fromCharCode(d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    case 6: return String.fromCharCode(d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    case 7: return String.fromCharCode(d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    case 8: return String.fromCharCode(d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    case 9: return String.fromCharCode(d[8]!, d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    default: return String.fromCharCode(d[9]!, d[8]!, d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-  }
-}
-
-/**
- * Escaped pointer tokens of raw key bytes, cached by an FNV-1a hash of the bytes (verified byte by byte),
- * so the same key met again builds no string. Bounded: cleared when full.
- */
-class KeyTokens {
-  private readonly byHash = new Map<number, Array<{ raw: Uint8Array; token: string }>>();
-  private size = 0;
-
-  token(body: Uint8Array, a: number, b: number, escaped: boolean): string {
-    let h = 0x811c9dc5 ^ (b - a);
-    for (let i = a; i < b; i++) h = Math.imul(h ^ body[i]!, 0x01000193);
-    if (escaped) h = ~h;
-    const bucket = this.byHash.get(h);
-    if (bucket !== undefined) {
-      for (let j = 0; j < bucket.length; j++) {
-        const raw = bucket[j]!.raw;
-        if (raw.length !== b - a) continue;
-        let k = 0;
-        while (k < raw.length && raw[k] === body[a + k]) k++;
-        if (k === raw.length) return bucket[j]!.token;
-      }
-    }
-    const text = escaped ? decodeJsonStringToString(body, a, b) : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8', a, b);
-    const token = escapePointerToken(text);
-    if (b - a > 256) return token; // long keys are not kept
-    if (this.size >= 4096) {
-      this.byHash.clear();
-      this.size = 0;
-    }
-    const entry = { raw: new Uint8Array(body.subarray(a, b)), token }; // a copy: chunks get reused
-    if (bucket !== undefined) bucket.push(entry);
-    else this.byHash.set(h, [entry]);
-    this.size++;
-    return token;
   }
 }
