@@ -21,18 +21,19 @@ function dataViewOf(view: Buffer): DataView {
   return lastData;
 }
 
-function u32(view: Buffer, at: number): number {
-  return at >= 0 && at + 4 <= view.length ? dataViewOf(view).getUint32(at, true) : 0;
+/** The little-endian u32 at `at`, or 0 outside `[0, size)`. */
+function u32(data: DataView, size: number, at: number): number {
+  return at >= 0 && at + 4 <= size ? data.getUint32(at, true) : 0;
 }
 
 /** The first element of a hash table (set or object): buckets at +4, bucket count at +8, length at +12. */
-function onlyElement(view: Buffer, table: number): number {
-  if (u32(view, table + 12) !== 1) return 0;
-  const buckets = u32(view, table + 4);
-  const count = u32(view, table + 8);
+function onlyElement(data: DataView, size: number, table: number): number {
+  if (u32(data, size, table + 12) !== 1) return 0;
+  const buckets = u32(data, size, table + 4);
+  const count = u32(data, size, table + 8);
   if (count === 0 || count > MAX_BUCKETS) return 0;
   for (let i = 0; i < count; i++) {
-    const element = u32(view, buckets + 4 * i);
+    const element = u32(data, size, buckets + 4 * i);
     if (element !== 0) return element;
   }
   return 0;
@@ -47,17 +48,19 @@ function onlyElement(view: Buffer, table: number): number {
  * const value = dataResultValue(view, resultSetAddr, policy.baseHeapPtr, policy.dataHeapPtr);
  */
 export function dataResultValue(view: Buffer, resultSet: number, low: number, high: number): number {
-  if (resultSet <= 0 || resultSet >= view.length || view[resultSet] !== OPA_SET) return 0;
-  const setElement = onlyElement(view, resultSet);
-  const object = u32(view, setElement); // opa_set_elem_t { v, next }
-  if (object <= 0 || object >= view.length || view[object] !== OPA_OBJECT) return 0;
-  const entry = onlyElement(view, object); // opa_object_elem_t { k, v, next }
-  const key = u32(view, entry);
-  const value = u32(view, entry + 4);
-  if (key <= 0 || key >= view.length || (view[key] !== OPA_STRING && view[key] !== OPA_STRING_INTERNED)) return 0;
-  const length = u32(view, key + 4); // opa_string_t { hdr, free, len, v }
-  const bytes = u32(view, key + 8);
-  if (length !== RESULT.length || bytes + length > view.length) return 0;
+  const size = view.length;
+  if (resultSet <= 0 || resultSet >= size || view[resultSet] !== OPA_SET) return 0;
+  const data = dataViewOf(view);
+  const setElement = onlyElement(data, size, resultSet);
+  const object = u32(data, size, setElement); // opa_set_elem_t { v, next }
+  if (object <= 0 || object >= size || view[object] !== OPA_OBJECT) return 0;
+  const entry = onlyElement(data, size, object); // opa_object_elem_t { k, v, next }
+  const key = u32(data, size, entry);
+  const value = u32(data, size, entry + 4);
+  if (key <= 0 || key >= size || (view[key] !== OPA_STRING && view[key] !== OPA_STRING_INTERNED)) return 0;
+  const length = u32(data, size, key + 4); // opa_string_t { hdr, free, len, v }
+  const bytes = u32(data, size, key + 8);
+  if (length !== RESULT.length || bytes + length > size) return 0;
   for (let i = 0; i < length; i++) if (view[bytes + i] !== RESULT[i]) return 0; // shorter than a compare() call
   return value >= low && value < high ? value : 0;
 }
