@@ -49,8 +49,7 @@ function rawLibhs(detectors: DetectorDefinition[]): (bytes: Uint8Array) => numbe
     if (n > out.length) out = new Uint32Array(2 * n); // sized once; the next call scans into it
     regions.collect(out.subarray(0, Math.min(n, out.length)), 3, plan.main.length, plan.triggers, null, bytes.length);
     const found = n + prefiltered.scanRangesInto(bytes, out);
-    const length = regions.pack(bytes);
-    return found + (regions.count > 0 ? gated.scanSegmentsInto(regions.packed.subarray(0, length), regions.packedBounds, regions.count, out) : 0);
+    return found + (regions.count > 0 ? gated.scanRegionsInto(bytes, regions.bounds, regions.count, out) : 0);
   };
 }
 

@@ -71,10 +71,6 @@ export class Regions {
   bounds = new Uint32Array(256);
   segments = new Uint32Array(128);
   count = 0;
-  /** The regions' bytes back to back (one NUL between), their bounds there, and each region's offset shift. */
-  packed: Buffer = Buffer.alloc(4096);
-  packedBounds = new Uint32Array(256);
-  private shift = new Float64Array(128);
 
   /**
    * Regions around the trigger ranges in `ranges` ([id, firstEnd, lastEnd(, segment)] with `width` 3 or 4; ids below
@@ -96,44 +92,6 @@ export class Regions {
       this.push(Math.max(lo, ranges[i + 1]! - reach), Math.min(hi, ranges[i + 2]! + reach), segment);
     }
     if (!sortedByStart(this.bounds, this.count)) this.sort();
-  }
-
-  /**
-   * Copy the regions of `bytes` back to back into `packed`, so one libhs call scans them all (a call costs about as
-   * much as scanning a kilobyte). A match inside a region is a match of the packed bytes; a packed match spanning a
-   * join is only a spurious candidate, which the confirm step (run on the original bytes) drops. Returns the
-   * packed length.
-   *
-   * @example
-   * const n = regions.pack(bytes); db.scanSegmentsInto(regions.packed.subarray(0, n), regions.packedBounds, regions.count, out);
-   */
-  pack(bytes: Uint8Array): number {
-    let length = 0;
-    for (let k = 0; k < this.count; k++) length += this.bounds[2 * k + 1]! - this.bounds[2 * k]! + 1;
-    if (length > this.packed.length) this.packed = Buffer.alloc(Math.max(length, 2 * this.packed.length));
-    if (this.packedBounds.length < this.bounds.length) this.packedBounds = new Uint32Array(this.bounds.length);
-    if (this.shift.length < this.count) this.shift = new Float64Array(this.bounds.length);
-    let at = 0;
-    for (let k = 0; k < this.count; k++) {
-      const start = this.bounds[2 * k]!;
-      const end = this.bounds[2 * k + 1]!;
-      this.packed.set(bytes.subarray(start, end), at);
-      this.packedBounds[2 * k] = at;
-      this.packedBounds[2 * k + 1] = at + end - start;
-      this.shift[k] = start - at;
-      at += end - start;
-      this.packed[at++] = 0;
-    }
-    return at;
-  }
-
-  /** Map packed rows [id, firstEnd, lastEnd, region] back to offsets of the original bytes. */
-  unpack(rows: Uint32Array): void {
-    for (let i = 0; i < rows.length; i += 4) {
-      const shift = this.shift[rows[i + 3]!]!;
-      rows[i + 1] += shift;
-      rows[i + 2] += shift;
-    }
   }
 
   /** Append region [start, end) of `segment`, merged into the last one when they overlap (empty ones dropped). */

@@ -69,11 +69,7 @@ export function createNativeScanner(
   const gatedScan = (bytes: Uint8Array): Uint32Array => {
     const db = block[2]!;
     if (regions.count === 0) return empty;
-    const length = regions.pack(bytes); // may replace regions.packed
-    const packed = regions.packed.subarray(0, length);
-    const rows = collect(2, (out) => db.scanSegmentsInto(packed, regions.packedBounds, regions.count, out));
-    regions.unpack(rows);
-    return rows;
+    return collect(2, (out) => db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
   };
 
   return {

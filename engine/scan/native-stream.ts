@@ -86,15 +86,13 @@ export function nativeStream(
       for (let k = 0; k < n; k += 2) regions.push(pending[k]! - from, Math.min(limit, pending[k + 1]!) - from, 0);
       pending.splice(0, n);
       if (regions.count > 0) {
-        const length = regions.pack(state.bytes(from, to));
-        const packed = regions.packed.subarray(0, length);
-        let found = runScan(() => g.db.scanSegmentsInto(packed, regions.packedBounds, regions.count, out));
+        const bytes = state.bytes(from, to);
+        let found = runScan(() => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
         if (found > out.length) {
           out = new Uint32Array(Math.max(found, 2 * out.length));
-          found = runScan(() => g.db.scanSegmentsInto(packed, regions.packedBounds, regions.count, out));
+          found = runScan(() => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
         }
         const rows = out.subarray(0, found);
-        regions.unpack(rows);
         for (let i = 0; i < rows.length; i += 4) {
           for (const r of g.shared[rows[i]!]!) {
             const rule = rules[r]!;

@@ -71,6 +71,44 @@ describe.skipIf(!available)('libhs binding', () => {
     expect(() => db.scanRangesInto(bytes, new Int32Array(4) as never)).toThrow(/out must be a Uint32Array/);
   });
 
+  it('scans regions packed into one call: ends in the original bytes, as a scan of each region alone', () => {
+    const hs = binding();
+    const db = hs.compile(['[0-9]{3}', 'a[0-9]+'], new Uint32Array(2), 'block', gaps(2, 0));
+    const bytes = Buffer.from('x123a45yy6789a1z12');
+    const out = new Uint32Array(64);
+    // unsorted and overlapping regions; '12' + '6' would be a 3-digit run over the join of [15, 18) and [9, 10)
+    const bounds = Uint32Array.from([15, 18, 9, 13, 1, 7, 2, 4]);
+    const n = db.scanRegionsInto(bytes, bounds, 4, out);
+    const alone: number[] = [];
+    for (let r = 0; r < 4; r++) {
+      const rows = db.scanRanges(bytes.subarray(bounds[2 * r]!, bounds[2 * r + 1]!));
+      for (let i = 0; i < rows.length; i += 3) alone.push(rows[i]!, rows[i + 1]! + bounds[2 * r]!, rows[i + 2]! + bounds[2 * r]!, r);
+    }
+    expect([...out.subarray(0, n)]).toEqual(alone);
+    expect(alone).toEqual([0, 12, 12, 1, 0, 13, 13, 1, 0, 4, 4, 2, 1, 6, 6, 2, 1, 7, 7, 2]);
+    // random regions over random digit text: the same rows as separate scans, in region order
+    let seed = 3;
+    const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let round = 0; round < 200; round++) {
+      const text = Buffer.from(Array.from({ length: 40 }, () => '0123456789a-'[next(12)]).join(''));
+      const count = 1 + next(5);
+      const pairs = Array.from({ length: count }, () => { const a = next(40); return [a, a + 1 + next(40 - a)]; }).flat();
+      const regions = Uint32Array.from(pairs);
+      const expected: number[] = [];
+      for (let r = 0; r < count; r++) {
+        const rows = db.scanRanges(text.subarray(regions[2 * r]!, regions[2 * r + 1]!));
+        for (let i = 0; i < rows.length; i += 3) expected.push(rows[i]!, rows[i + 1]! + regions[2 * r]!, rows[i + 2]! + regions[2 * r]!, r);
+      }
+      const wide = new Uint32Array(1024);
+      const got = db.scanRegionsInto(text, regions, count, wide);
+      expect([...wide.subarray(0, got)], `${text} ${pairs}`).toEqual(expected);
+    }
+    expect(() => db.scanRegionsInto(bytes, Uint32Array.from([3, 3]), 1, out)).toThrow(/region 0 is empty or out of range/);
+    expect(() => db.scanRegionsInto(bytes, Uint32Array.from([3, 30]), 1, out)).toThrow(/out of range/);
+    expect(() => db.scanRegionsInto(bytes, Uint32Array.from([3, 5]), 2, out)).toThrow(/count exceeds bounds/);
+    expect(db.scanRegionsInto(bytes, new Uint32Array(0), 0, out)).toBe(0);
+  });
+
   it('carries match state across stream writes (absolute offsets) and round-trips serialize/deserialize', () => {
     const hs = binding();
     const db = hs.compile(['ghp_[a-z]{8}'], new Uint32Array(1), 'stream', gaps(1, 12));

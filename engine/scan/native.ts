@@ -23,6 +23,12 @@ export interface NativeDatabase {
   scanRangesInto(bytes: Uint8Array, out: Uint32Array): number;
   /** `scanSegments` into `out`: returns the result length; `out` holds the results only when they fit. */
   scanSegmentsInto(bytes: Uint8Array, bounds: Uint32Array, count: number, out: Uint32Array): number;
+  /**
+   * Candidates in non-empty regions [start, end) of `bytes` (any order), scanned by one libhs call over a copy
+   * of them back to back (a NUL after each): [id, firstEnd, lastEnd, region, …] with ends in `bytes` (a match over
+   * a join is dropped or only a spurious candidate). Returns the result length; `out` holds them only when they fit.
+   */
+  scanRegionsInto(bytes: Uint8Array, bounds: Uint32Array, count: number, out: Uint32Array): number;
   openStream(): NativeStream;
   serialize(): Buffer;
 }

@@ -41,6 +41,9 @@ struct DatabaseHandle {
   std::vector<uint32_t> slotGeneration;
   uint32_t generation = 0;
   std::vector<uint32_t> out;
+  // scanRegionsInto: the regions' bytes back to back (one NUL after each) and their bounds there.
+  std::vector<char> packed;
+  std::vector<uint32_t> packedBounds;
   ~DatabaseHandle() {
     if (db != nullptr) hs_free_database(db);
   }
@@ -97,6 +100,7 @@ class Database : public Napi::ObjectWrap<Database> {
   Napi::Value ScanBlock(const Napi::CallbackInfo& info, bool raw);
   Napi::Value ScanRangesInto(const Napi::CallbackInfo& info);
   Napi::Value ScanSegmentsInto(const Napi::CallbackInfo& info);
+  Napi::Value ScanRegionsInto(const Napi::CallbackInfo& info);
   // Runs a segments scan into `collector` (validates bounds; throws on bad input).
   void RunBlock(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
   void RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
