@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { FindingCounter, ROOT_PARENT, inspectJson, summarize } from './inspect.js';
 import type { FindingSummary, MaskSpan } from './types.js';
-import { applyMasks, spansForPaths } from './rewriter.js';
+import { applyMasks, mergeSpans, spansForPaths } from './rewriter.js';
 import { testScanner } from './scanner.test-helpers.js';
 
 const AWS = 'AKIAIOSFODNN7EXAMPLE';
@@ -166,6 +166,43 @@ describe('summarize', () => {
         expect(summarize(spans)).toEqual(summarizeOracle(spans));
       }),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe('applyMasks', () => {
+  /** Plain definition: merge overlaps (mergeSpans), then splice placeholder bytes with Buffer.concat. */
+  function applyOracle(body: Buffer, spans: MaskSpan[], placeholder: string | ((d: string, p: string) => string)): Buffer {
+    const merged = mergeSpans(spans);
+    const parts: Buffer[] = [];
+    let at = 0;
+    for (const s of merged) {
+      const text = typeof placeholder === 'function' ? placeholder(s.detector, s.pointer) : placeholder.split('{detector}').join(s.detector);
+      const quoted = JSON.stringify(text);
+      parts.push(body.subarray(at, s.start), Buffer.from(s.whole ? quoted : quoted.slice(1, -1)));
+      at = s.end;
+    }
+    parts.push(body.subarray(at));
+    return Buffer.concat(parts);
+  }
+
+  it('differential: equals a plain splice for random spans (sorted or not, overlapping, long and short gaps), string and function placeholders', () => {
+    const body = Buffer.from(Array.from({ length: 3000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join(''));
+    const span = fc.tuple(fc.nat(2990), fc.nat(300), fc.constantFrom('email', 'aws-access-key-id', 'x"y'), fc.boolean()).map(([start, len, detector, whole]) => ({
+      start, end: Math.min(3000, start + len), detector, category: 'secret' as const, pointer: `/p${start % 3}`, whole,
+    }));
+    const placeholders = ['[REDACTED:{detector}]', '*', (d: string, p: string) => `<${d}@${p}>\\`];
+    fc.assert(
+      fc.property(fc.array(span, { maxLength: 60 }), fc.boolean(), fc.nat(2), (list, sort, which) => {
+        const spans = sort ? [...list].sort((a, b) => a.start - b.start || b.end - a.end) : list;
+        const placeholder = placeholders[which]!;
+        const calls: string[] = [];
+        const counted = typeof placeholder === 'function' ? (d: string, p: string) => (calls.push(d), placeholder(d, p)) : placeholder;
+        const out = Buffer.from(applyMasks(body, spans, { placeholder: counted }));
+        expect(out.equals(applyOracle(body, spans, placeholder))).toBe(true);
+        if (typeof placeholder === 'function') expect(calls.length).toBe(spans.length === 0 ? 0 : mergeSpans(spans).length); // once per span
+      }),
+      { numRuns: 400 },
     );
   });
 });

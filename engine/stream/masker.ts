@@ -236,7 +236,8 @@ class StreamMasker implements JsonMasker {
     for (let k = 0; k < kept; k++) {
       o = copyBytes(window, at, bounds[3 * k]!, out, o);
       const r = this.renderNeedsPointer ? RENDERED_SCRATCH[k]! : rendered[bounds[3 * k + 2]!]!;
-      o = copyBytes(r, 0, r.length, out, o);
+      out.set(r, o); // a whole Uint8Array: no view object
+      o += r.length;
       at = bounds[3 * k + 1]!;
     }
     copyBytes(window, at, cut, out, o);

@@ -86,8 +86,9 @@ export function applyMasks(body: Uint8Array, spans: readonly MaskSpan[], opts: M
   // Spans from one inspection are already sorted and disjoint: merge (copy + sort) only when they are not.
   const merged = sortedDisjoint(spans) ? spans : mergeSpans(spans);
   const src = Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  // String placeholders render from a cache without running user code: reuse one scratch list then.
-  const replacements: Buffer[] = typeof opts.placeholder === 'function' ? new Array(merged.length) : SCRATCH;
+  // A function placeholder runs user code: once per span, results kept. A string placeholder renders from a cache
+  // (no user code): it is simply rendered again in the second pass (no list of results to grow).
+  const replacements: Buffer[] | null = typeof opts.placeholder === 'function' ? new Array(merged.length) : null;
   let total = src.length;
   let at = 0;
   for (let k = 0; k < merged.length; k++) {
@@ -96,7 +97,7 @@ export function applyMasks(body: Uint8Array, spans: readonly MaskSpan[], opts: M
       throw new SluiceError('SLUICE_ERR_INTERNAL', 'mask span out of range', { details: { start: s.start, end: s.end } });
     }
     const r = render(s.detector, s.pointer, s.whole === true);
-    replacements[k] = r;
+    if (replacements !== null) replacements[k] = r;
     total += r.length - (s.end - s.start);
     at = s.end;
   }
@@ -107,17 +108,14 @@ export function applyMasks(body: Uint8Array, spans: readonly MaskSpan[], opts: M
   for (let k = 0; k < merged.length; k++) {
     const s = merged[k]!;
     o = copyBytes(src, at, s.start, out, o);
-    const r = replacements[k]!;
-    o = copyBytes(r, 0, r.length, out, o);
+    const r = replacements !== null ? replacements[k]! : render(s.detector, s.pointer, s.whole === true);
+    out.set(r, o); // a whole Uint8Array: no view object
+    o += r.length;
     at = s.end;
   }
   copyBytes(src, at, src.length, out, o);
-  if (replacements === SCRATCH) SCRATCH.length = 0;
   return out;
 }
-
-/** Reused list of rendered placeholders (see applyMasks). */
-const SCRATCH: Buffer[] = [];
 
 /** True when spans are sorted by start and no two overlap (mergeSpans would return them unchanged). */
 function sortedDisjoint(spans: readonly MaskSpan[]): boolean {
