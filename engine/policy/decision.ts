@@ -57,7 +57,17 @@ function resultOfSet(resultText: string): unknown {
  * parseDecision('[{"result":{"allow":true,"reasons":[],…}}]').allow; // true
  */
 export function parseDecision(resultText: string): Decision {
-  const result = singleResult(resultText) ?? resultOfSet(resultText);
+  return decisionOf(singleResult(resultText) ?? resultOfSet(resultText));
+}
+
+/**
+ * Validate one result value (the `result` of a one-result set, as JSON.parse gives it) into a decision, in
+ * place. Throws SLUICE_ERR_DECISION_INVALID (schema).
+ *
+ * @example
+ * decisionOf({ allow: true, reasons: [], mask: { detectors: ['*'], paths: [] }, patch: [], approval: null, record: true });
+ */
+export function decisionOf(result: unknown): Decision {
   if (!validateDecision(result)) throw new SluiceError('SLUICE_ERR_DECISION_INVALID', schemaErrorText(validateDecision));
   if (result.approval && result.approval.kind === undefined) (result.approval as { kind: string }).kind = 'once';
   return result;

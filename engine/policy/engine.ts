@@ -1,7 +1,7 @@
 /** @module policy/engine — PolicyEngine: one reused wasm instance, decide() never throws, atomic reload. */
 import { isSluiceError, SluiceError } from '../errors.js';
 import { DEFAULT_ENTRYPOINT, type BuildOptions } from './build.js';
-import { failureDecision, toPolicyError } from './decision.js';
+import { decisionOf, failureDecision, toPolicyError } from './decision.js';
 import { DataValueDecisions, DecisionReader } from './decision-reader.js';
 import { JsonBytesWriter } from './input-writer.js';
 import type { PolicyInstance, PolicyMemory } from './evaluate.js';
@@ -126,13 +126,15 @@ export class PolicyEngine {
     return this.read(instance, dataValue);
   }
 
-  /** The decision of the last evaluation on `instance` (a data value address, or 0: its result set JSON). */
+  /** The decision of the last evaluation on `instance` (a data value address, or 0: its result value or result set JSON). */
   private read(instance: PolicyInstance, dataValue: number): Decision {
     let decision: Decision;
     try {
       decision = dataValue !== 0
         ? this.dataDecisions.read(instance, dataValue)
-        : this.reader.readAt(instance.memoryView, instance.resultStart, instance.resultEnd);
+        : instance.resultValue !== undefined
+          ? decisionOf(instance.resultValue) // read from wasm memory: no dump, no JSON.parse
+          : this.reader.readAt(instance.memoryView, instance.resultStart, instance.resultEnd);
     } catch (err) {
       return this.failed(toPolicyError(err));
     }

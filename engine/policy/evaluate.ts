@@ -2,7 +2,8 @@
 import { createRequire } from 'node:module';
 import type { LoadedPolicy } from '@open-policy-agent/opa-wasm';
 import { SluiceError } from '../errors.js';
-import { dataResultValue } from './result-ref.js';
+import { resultValueAddress } from './result-ref.js';
+import { ResultValueReader } from './result-value.js';
 import type { WasmMemory, WasmModule } from './wasm.js';
 
 /** Linear memory bounds of a policy instance, in 64 KiB pages. */
@@ -61,6 +62,12 @@ export class PolicyInstance {
   private lastResultSet = 0;
   private readonly memory: WasmMemory;
   private view: Buffer;
+  private readonly values = new ResultValueReader();
+  /**
+   * After `evaluateToDataValue` returned 0: the result value read from memory (as JSON.parse of its dump would
+   * give it), or undefined when it was not read and the result set JSON was dumped instead.
+   */
+  resultValue: unknown;
   /** Where the last result set JSON starts in the view returned by evaluateInPlace. */
   resultStart = 0;
   /** Where it ends (its NUL terminator). */
@@ -126,12 +133,14 @@ export class PolicyInstance {
   /**
    * Evaluate like `evaluateInPlace` (same parse, same evaluation), but through the context API so the result
    * need not be dumped: returns the address of the decision value when it is a value of the data document
-   * (immutable while this instance lives, so equal addresses mean equal decisions), else 0 with the result set
-   * JSON dumped at `[resultStart, resultEnd)` of `view`.
+   * (immutable while this instance lives, so equal addresses mean equal decisions), else 0 with the result value
+   * in `resultValue` (read from memory) or, when it could not be read exactly, undefined there and the result set
+   * JSON dumped at `[resultStart, resultEnd)` of `memoryView`.
    */
   evaluateToDataValue(inputJson: string, entrypoint: number): number {
     const opa = this.exports;
     if (opa === undefined) {
+      this.resultValue = undefined;
       this.evaluateInPlace(inputJson, entrypoint); // a module without the context API: one opa_eval call
       return 0;
     }
@@ -165,9 +174,15 @@ export class PolicyInstance {
     opa.opa_eval_ctx_set_entrypoint(ctx, entrypoint);
     if (opa.eval(ctx) !== 0) throw new SluiceError('SLUICE_ERR_POLICY_EVAL', 'eval failed'); // opa_eval's abort text
     this.lastResultSet = opa.opa_eval_ctx_get_result(ctx);
-    const value = dataResultValue(this.memoryView, this.lastResultSet, policy.baseHeapPtr, policy.dataHeapPtr);
-    if (value === 0) this.dumpResult();
-    return value;
+    const view = this.memoryView;
+    const value = resultValueAddress(view, this.lastResultSet);
+    if (value >= policy.baseHeapPtr && value < policy.dataHeapPtr) {
+      this.resultValue = undefined;
+      return value;
+    }
+    this.resultValue = value === 0 ? undefined : this.values.read(view, value);
+    if (this.resultValue === undefined) this.dumpResult();
+    return 0;
   }
 
   /** The view of linear memory, grown to hold at least `end` bytes. */

@@ -40,14 +40,13 @@ function onlyElement(data: DataView, size: number, table: number): number {
 }
 
 /**
- * The address of `v` in a result set `{{"result": v}}` when `v` lies in `[low, high)` (the data document,
- * never written by an evaluation), else 0. Every step checks type tags, lengths, bounds and the key's bytes,
- * so an unexpected layout yields 0 (the caller then dumps the result set as JSON), never a wrong address.
+ * The address of `v` in a result set `{{"result": v}}`, else 0. Every step checks type tags, lengths, bounds
+ * and the key's bytes, so an unexpected layout yields 0 (the caller then dumps the result set as JSON).
  *
  * @example
- * const value = dataResultValue(view, resultSetAddr, policy.baseHeapPtr, policy.dataHeapPtr);
+ * const value = resultValueAddress(view, resultSetAddr);
  */
-export function dataResultValue(view: Buffer, resultSet: number, low: number, high: number): number {
+export function resultValueAddress(view: Buffer, resultSet: number): number {
   const size = view.length;
   if (resultSet <= 0 || resultSet >= size || view[resultSet] !== OPA_SET) return 0;
   const data = dataViewOf(view);
@@ -62,5 +61,17 @@ export function dataResultValue(view: Buffer, resultSet: number, low: number, hi
   const bytes = u32(data, size, key + 8);
   if (length !== RESULT.length || bytes + length > size) return 0;
   for (let i = 0; i < length; i++) if (view[bytes + i] !== RESULT[i]) return 0; // shorter than a compare() call
+  return value > 0 && value < size ? value : 0;
+}
+
+/**
+ * The address of `v` in a result set `{{"result": v}}` when `v` lies in `[low, high)` (the data document,
+ * never written by an evaluation), else 0.
+ *
+ * @example
+ * const value = dataResultValue(view, resultSetAddr, policy.baseHeapPtr, policy.dataHeapPtr);
+ */
+export function dataResultValue(view: Buffer, resultSet: number, low: number, high: number): number {
+  const value = resultValueAddress(view, resultSet);
   return value >= low && value < high ? value : 0;
 }
