@@ -51,6 +51,7 @@ export function nativeStream(
   const pending: number[] = []; // trigger regions [start, end) not scanned yet, in order
   const regions = new Regions();
   let out = new Uint32Array(1024);
+  let rows = new Uint32Array(1024); // results of the libhs stream writes, reused
   const maxReach = gated ? Math.max(...gated.triggers.map((t) => t.reach)) : 0;
   let ended = false;
 
@@ -109,7 +110,11 @@ export function nativeStream(
   return {
     write(chunk: Uint8Array): Match[] {
       if (ended) throw new SluiceError('SLUICE_ERR_SCAN', 'write after end of stream');
-      for (let k = 0; k < streams.length; k++) mark(runScan(() => streams[k]!.write(chunk)), groups[k]!, k);
+      for (let k = 0; k < streams.length; k++) {
+        const found = runScan(() => streams[k]!.writeInto(chunk, rows));
+        if (typeof found !== 'number') rows = new Uint32Array(2 * found.length); // larger for the next chunk
+        mark(typeof found === 'number' ? rows.subarray(0, found) : found, groups[k]!, k);
+      }
       state.append(chunk);
       if (gated) scanRegions(gated, false);
       return state.confirm(false);

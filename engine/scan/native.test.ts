@@ -123,6 +123,26 @@ describe.skipIf(!available)('libhs binding', () => {
     expect(() => hs.deserialize(Buffer.from('garbage'), 'block', gaps(1))).toThrow(/hs_deserialize_database/);
   });
 
+  it('writes stream chunks into a caller buffer, or returns a new array when the results do not fit', () => {
+    const hs = binding();
+    const db = hs.compile(['[0-9]{3}', 'ab'], new Uint32Array(2), 'stream', gaps(2, 0));
+    const chunks = ['x12', '34 ab 5', '67ab8', '', '9 000'].map((c) => Buffer.from(c));
+    const plain = db.openStream();
+    const into = db.openStream();
+    const out = new Uint32Array(6).fill(7);
+    const paths = new Set<string>();
+    for (const chunk of chunks) {
+      const expected = [...plain.write(chunk)];
+      const got = into.writeInto(chunk, out);
+      paths.add(typeof got);
+      if (expected.length <= out.length) expect([...out.subarray(0, got as number)]).toEqual(expected);
+      else expect([...(got as Uint32Array)]).toEqual(expected);
+    }
+    expect([...paths].sort()).toEqual(['number', 'object']); // results that fit, and ones that did not
+    expect(into.offset).toBe(plain.offset);
+    expect(() => into.writeInto(Buffer.from('1'), new Int32Array(3) as never)).toThrow(/out must be a Uint32Array/);
+  });
+
   it('works in a worker thread (its own instance data and scratch)', async () => {
     const path = native.ok ? native.path : '';
     const worker = new Worker(

@@ -38,6 +38,8 @@ export interface NativeStream {
   readonly offset: number;
   /** [id, firstEnd, lastEnd, …] reported while scanning this chunk. */
   write(chunk: Uint8Array): Uint32Array;
+  /** `write` into `out`: the result length when it fits in `out`, else the results as a new array. */
+  writeInto(chunk: Uint8Array, out: Uint32Array): number | Uint32Array;
   /** End-of-data reports; the stream is unusable afterwards. */
   close(): Uint32Array;
 }

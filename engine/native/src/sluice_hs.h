@@ -117,6 +117,9 @@ class Stream : public Napi::ObjectWrap<Stream> {
 
  private:
   Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value WriteInto(const Napi::CallbackInfo& info);
+  // Scans info[0] into `collector`; throws on a closed stream or bad input.
+  void Run(const Napi::CallbackInfo& info, Collector& collector);
   Napi::Value Close(const Napi::CallbackInfo& info);
   Napi::Value GetOffset(const Napi::CallbackInfo& info);
   std::shared_ptr<DatabaseHandle> handle_;

@@ -7,6 +7,7 @@ Napi::Function Stream::Init(Napi::Env env) {
   return DefineClass(env, "Stream",
                      {
                          InstanceMethod<&Stream::Write>("write"),
+                         InstanceMethod<&Stream::WriteInto>("writeInto"),
                          InstanceMethod<&Stream::Close>("close"),
                          InstanceAccessor<&Stream::GetOffset>("offset"),
                      });
@@ -26,20 +27,39 @@ Stream::~Stream() {
   if (stream_ != nullptr) hs_close_stream(stream_, nullptr, nullptr, nullptr);
 }
 
-// write(chunk) => Uint32Array [id, firstEnd, lastEnd, …] reported during this chunk (stream-absolute ends).
-Napi::Value Stream::Write(const Napi::CallbackInfo& info) {
+void Stream::Run(const Napi::CallbackInfo& info, Collector& collector) {
   Napi::Env env = info.Env();
   if (stream_ == nullptr) throw Napi::Error::New(env, "the stream is closed");
   const char* data;
   size_t length;
   BorrowBytes(env, info[0], "chunk", &data, &length);
   if (length > UINT_MAX) throw Napi::RangeError::New(env, "chunk longer than 4 GiB");
-  Collector collector(*handle_, false, false);
   hs_error_t rc = hs_scan_stream(stream_, data, static_cast<unsigned int>(length), 0, GetData(env)->scratch,
                                  Collector::OnMatch, &collector);
   if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan_stream", rc);
   offset_ += length;
-  return collector.ToArray(env);
+}
+
+// write(chunk) => Uint32Array [id, firstEnd, lastEnd, …] reported during this chunk (stream-absolute ends).
+Napi::Value Stream::Write(const Napi::CallbackInfo& info) {
+  Collector collector(*handle_, false, false);
+  Run(info, collector);
+  return collector.ToArray(info.Env());
+}
+
+// writeInto(chunk, out: Uint32Array) => the length of what write(chunk) returns, written to `out`, when it fits;
+// else those results as a new Uint32Array (a stream write cannot be repeated). No allocation when they fit.
+Napi::Value Stream::WriteInto(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "out must be a Uint32Array");
+  }
+  Napi::Uint32Array out = info[1].As<Napi::Uint32Array>();
+  Collector collector(*handle_, false, false);
+  Run(info, collector);
+  const size_t length = collector.CopyTo(out.Data(), out.ElementLength());
+  if (length > out.ElementLength()) return collector.ToArray(env);
+  return Napi::Number::New(env, static_cast<double>(length));
 }
 
 // close() => Uint32Array of matches reported at end of data; the stream is unusable afterwards.
