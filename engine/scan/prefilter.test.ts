@@ -1,5 +1,6 @@
 /** @module scan/prefilter.test — detector `prefilter` (libhs) and `anchor` (confirm) hints change no result, only speed. */
 import { describe, it, expect } from 'vitest';
+import fc from 'fast-check';
 import { builtinDetectors } from '../../rules/detectors/registry.js';
 import { generateCorpus } from '../../rules/detectors/corpus/generate.js';
 import { createScanner, scannerInfo } from './select.js';
@@ -37,6 +38,19 @@ describe.skipIf(!nativeAvailable)('prefilters (native engine)', () => {
     for (let at = 0; at < all.length; at += 777) streamed.push(...stream.write(all.subarray(at, at + 777)));
     streamed.push(...stream.end());
     expect(strip(streamed).sort()).toEqual(strip(exact.scan(all)).sort()); // writes report in confirm order
+  });
+
+  it('give the same matches as the full patterns on random text of their characters', () => {
+    const fast = createScanner({ engine: 'native', detectors });
+    const exact = createScanner({ engine: 'native', detectors: withoutPrefilters });
+    const piece = fc.oneof(
+      fc.constantFrom('+1 415 555 2671', '+44 (20) 7946-0958', 'ana.b@corp.example.de', '10.0.0.1', 'fe80::1', 'MTg5OTE1NjE5MjI4NzYyMzgx.nV20r7.'),
+      fc.string({ unit: fc.constantFrom('+', '1', '4', '9', '0', ' ', '.', '(', ')', '-', ':', 'a', 'F', '@', '_'), maxLength: 40 }),
+    );
+    fc.assert(fc.property(fc.array(piece, { maxLength: 20 }), (parts) => {
+      const bytes = Buffer.from(parts.join(''));
+      expect(strip(fast.scan(bytes))).toEqual(strip(exact.scan(bytes)));
+    }), { numRuns: 400 });
   });
 
   it('must stay within maxLength (the confirm window)', () => {
