@@ -15,8 +15,9 @@ export interface NativeDatabase {
   scanRanges(bytes: Uint8Array): Uint32Array;
   /**
    * Candidates per [start, end) segment: [id, firstEnd, lastEnd, segment, …], buffer-absolute ends inside the
-   * segment. Sorted, disjoint segments with small gaps are covered by one scan (a range may then also hold ends
-   * of matches that start before the segment: confirm within the segment); others are scanned alone.
+   * segment. Sorted, disjoint, nearly contiguous segments are covered by one scan; other sets of segments are
+   * copied back to back (a NUL after each) and scanned once. Either way a range may also hold ends of matches
+   * that start before the segment: confirm within the segment.
    */
   scanSegments(bytes: Uint8Array, bounds: Uint32Array, count: number): Uint32Array;
   /** `scanRanges` into `out`: returns the result length; `out` holds the results only when they fit. */

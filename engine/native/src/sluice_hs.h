@@ -41,7 +41,7 @@ struct DatabaseHandle {
   std::vector<uint32_t> slotGeneration;
   uint32_t generation = 0;
   std::vector<uint32_t> out;
-  // scanRegionsInto: the regions' bytes back to back (one NUL after each) and their bounds there.
+  // scanRegionsInto / scanSegments of far-apart segments: the segments' bytes back to back (one NUL after each) and their bounds there.
   std::vector<char> packed;
   std::vector<uint32_t> packedBounds;
   ~DatabaseHandle() {
@@ -104,6 +104,9 @@ class Database : public Napi::ObjectWrap<Database> {
   // Runs a segments scan into `collector` (validates bounds; throws on bad input).
   void RunBlock(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
   void RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
+  // Packs validated segments into handle_->packed / packedBounds; ShiftToOriginal maps collected ends back.
+  void PackSegments(const char* data, const uint32_t* b, uint32_t count);
+  void ShiftToOriginal(const uint32_t* b);
   static Napi::Uint32Array OutArray(Napi::Env env, const Napi::Value& value);
   void RequireBlock(Napi::Env env) const;
   std::shared_ptr<DatabaseHandle> handle_;
