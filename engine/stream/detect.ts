@@ -17,6 +17,10 @@ const SHARED_BATCHES = new WeakMap<Scanner, SegmentBatch>();
 /** One FieldClaims per scanner. */
 const SHARED_CLAIMS = new WeakMap<Scanner, FieldClaims>();
 
+/** Slots of FieldClaims' direct-mapped recent-key cache (a power of two). */
+const RECENT_SLOTS = 256;
+const RECENT_MASK = RECENT_SLOTS - 1;
+
 /** Scratch arena reused by synchronous one-shot inspections (JS is single-threaded; never re-entered). */
 const SHARED_ARENA = new DecodeArena();
 
@@ -54,8 +58,9 @@ export class SegmentBatch {
   private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(8);
   private escCount = 0;
   private readonly arena: DecodeArena;
-  /** Whole-value claims by field name (rule per claim). */
-  private claims: number[] = [];
+  /** Whole-value claims by field name: [start, end, ordinal, rule] rows, reused across bodies (no regrowth). */
+  private claims: Uint32Array<ArrayBufferLike> = new Uint32Array(64);
+  private claimCount = 0;
 
   /** `shared`: use one module-wide scratch arena (for synchronous one-shot users like inspectJson). */
   constructor(private readonly scanner: Scanner, shared = false) {
@@ -73,7 +78,7 @@ export class SegmentBatch {
 
   /** Number of queued values and claims. */
   get size(): number {
-    return this.count + this.escCount + this.claims.length / 4;
+    return this.count + this.escCount + this.claimCount;
   }
 
   /** Queue the raw content buf[start, end) of string value number `ordinal`. */
@@ -101,15 +106,21 @@ export class SegmentBatch {
 
   /** Claim the whole raw content [start, end) of value `ordinal` for `rule` (field-name detectors). */
   claim(start: number, end: number, ordinal: number, rule: number): void {
-    if (end > start) this.claims.push(start, end, ordinal, rule);
+    if (end <= start) return;
+    const at = 4 * this.claimCount++;
+    if (at + 4 > this.claims.length) this.claims = grow(this.claims, at + 4);
+    const c = this.claims;
+    c[at] = start;
+    c[at + 1] = end;
+    c[at + 2] = ordinal;
+    c[at + 3] = rule;
   }
 
   /** Scan everything queued (one engine call for plain values, one for escaped ones), then reset. */
   scan(source: Uint8Array): RawHit[] {
     const hits: RawHit[] = [];
-    for (let i = 0; i < this.claims.length; i += 4) {
-      hits.push({ start: this.claims[i]!, end: this.claims[i + 1]!, ordinal: this.claims[i + 2]!, rule: this.claims[i + 3]! });
-    }
+    const c = this.claims;
+    for (let i = 0; i < 4 * this.claimCount; i += 4) hits.push({ start: c[i]!, end: c[i + 1]!, ordinal: c[i + 2]!, rule: c[i + 3]! });
     if (this.count > 0) {
       for (const m of this.scanner.scanSegments(source, this.bounds, this.count)) {
         if (m.end > m.start) hits.push({ start: m.start, end: m.end, ordinal: this.ordinals[m.segment ?? segmentOf(this.bounds, this.count, m.start)]!, rule: m.rule });
@@ -132,7 +143,7 @@ export class SegmentBatch {
   reset(): void {
     this.count = 0;
     this.escCount = 0;
-    this.claims.length = 0;
+    this.claimCount = 0;
     this.arena.reset();
   }
 
@@ -149,6 +160,9 @@ export class FieldClaims {
   readonly enabled: boolean;
   private readonly cache = new Map<number, Array<{ raw: Uint8Array; rules: readonly number[] }>>();
   private size = 0;
+  /** Direct-mapped front of the cache (slot = hash & RECENT_MASK): field names repeat, most lookups end here. */
+  private readonly recentHash = new Int32Array(RECENT_SLOTS);
+  private readonly recent: ({ raw: Uint8Array; rules: readonly number[] } | undefined)[] = new Array(RECENT_SLOTS).fill(undefined);
 
   constructor(private readonly scanner: Scanner) {
     this.enabled = scanner.detectors.some((d) => (d.fieldNames?.length ?? 0) > 0);
@@ -163,9 +177,19 @@ export class FieldClaims {
 
   /** Rules claiming the value of the tokenizer's innermost key. */
   rulesFor(tok: JsonTokenizer): readonly number[] {
-    const h = tok.keyHash();
+    const h = tok.keyHash() | 0;
+    const slot = h & RECENT_MASK;
+    const hot = this.recent[slot];
+    if (hot !== undefined && this.recentHash[slot] === h && tok.keyEquals(hot.raw)) return hot.rules;
     const bucket = this.cache.get(h);
-    if (bucket) for (const entry of bucket) if (tok.keyEquals(entry.raw)) return entry.rules;
+    if (bucket) {
+      for (const entry of bucket) {
+        if (!tok.keyEquals(entry.raw)) continue;
+        this.recentHash[slot] = h;
+        this.recent[slot] = entry;
+        return entry.rules;
+      }
+    }
     const raw = tok.keyBytes();
     const rules = this.scanner.detectorsForField(tok.key().toLowerCase());
     if (this.size >= 4096) {
@@ -176,6 +200,8 @@ export class FieldClaims {
     if (bucket) bucket.push(entry);
     else this.cache.set(h, [entry]);
     this.size++;
+    this.recentHash[slot] = h;
+    this.recent[slot] = entry;
     return rules;
   }
 }
