@@ -271,18 +271,20 @@ function postCheck(
     const span = typeof def.secretGroup === 'number' ? m.indices[def.secretGroup] : m.indices.groups?.[def.secretGroup];
     if (span && span[1] > span[0]) [spanStart, spanEnd] = [sliceStart + span[0], sliceStart + span[1]];
   }
-  const secret = win.text.slice(spanStart - win.base, spanEnd - win.base);
-  if (def.entropy !== undefined && shannonEntropy(secret) < def.entropy) return null;
-  if (def.validator !== undefined && !runValidator(def.validator, asUtf8(secret))) return null;
+  if (def.entropy !== undefined || def.validator !== undefined) {
+    const secret = win.text.slice(spanStart - win.base, spanEnd - win.base);
+    if (def.entropy !== undefined && shannonEntropy(secret) < def.entropy) return null;
+    if (def.validator !== undefined && !runValidator(def.validator, asUtf8(secret))) return null;
+  }
   let confidence = def.confidence;
   if (rule.contextWords.length > 0 && def.context) {
     if (contextInReach(rule, win, start - rule.contextWindow, start)) confidence += def.context.boost;
   }
   confidence = Math.min(1, Math.max(0, confidence));
   if (def.minConfidence !== undefined && confidence < def.minConfidence) return null;
-  const match: Match = { rule: rule.index, detector: def.id, category: def.category, start: spanStart, end: spanEnd, confidence };
-  if (segment !== undefined) match.segment = segment;
-  return match;
+  // One literal per shape: adding `segment` afterwards would move every segment match through a map transition.
+  if (segment === undefined) return { rule: rule.index, detector: def.id, category: def.category, start: spanStart, end: spanEnd, confidence };
+  return { rule: rule.index, detector: def.id, category: def.category, start: spanStart, end: spanEnd, confidence, segment };
 }
 
 // eslint-disable-next-line no-control-regex
