@@ -17,6 +17,9 @@ const SHARED_BATCHES = new WeakMap<Scanner, SegmentBatch>();
 /** One FieldClaims per scanner. */
 const SHARED_CLAIMS = new WeakMap<Scanner, FieldClaims>();
 
+/** Bodies up to this size scan their plain and escaped values in one call (4 KB: 1.13x; gone by 16 KB: copy ≈ call). */
+const MERGE_MAX_BYTES = 16 * 1024;
+
 /** Slots of FieldClaims' direct-mapped recent-key cache (a power of two). */
 const RECENT_SLOTS = 256;
 const RECENT_MASK = RECENT_SLOTS - 1;
@@ -58,6 +61,10 @@ export class SegmentBatch {
   private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(8);
   private escCount = 0;
   private readonly arena: DecodeArena;
+  /** Bytes between the body and the decoded values in a merged scan: no context window reaches across. */
+  private readonly mergeGap: number;
+  private merged: Uint8Array = new Uint8Array(0);
+  private mergedBounds: Uint32Array<ArrayBufferLike> = new Uint32Array(64);
   /** Whole-value claims by field name: [start, end, ordinal, rule] rows, reused across bodies (no regrowth). */
   private claims: Uint32Array<ArrayBufferLike> = new Uint32Array(64);
   private claimCount = 0;
@@ -66,6 +73,7 @@ export class SegmentBatch {
   constructor(private readonly scanner: Scanner, shared = false) {
     this.arena = shared ? SHARED_ARENA : new DecodeArena();
     this.arena.reset();
+    this.mergeGap = 16 + scanner.detectors.reduce((most, d) => Math.max(most, d.context?.window ?? 0), 0);
   }
 
   /** A per-scanner batch reused by synchronous one-shot users (inspectJson); reset before use. */
@@ -116,11 +124,16 @@ export class SegmentBatch {
     c[at + 3] = rule;
   }
 
-  /** Scan everything queued (one engine call for plain values, one for escaped ones), then reset. */
+  /** Scan everything queued (one engine call for plain values, one for escaped ones; one for both in a small body), then reset. */
   scan(source: Uint8Array): RawHit[] {
     const hits: RawHit[] = [];
     const c = this.claims;
     for (let i = 0; i < 4 * this.claimCount; i += 4) hits.push({ start: c[i]!, end: c[i + 1]!, ordinal: c[i + 2]!, rule: c[i + 3]! });
+    if (this.count > 0 && this.escCount > 0 && source.length <= MERGE_MAX_BYTES) {
+      this.scanMerged(source, hits);
+      this.reset();
+      return hits.sort((a, b) => a.start - b.start || b.end - a.end);
+    }
     if (this.count > 0) {
       for (const m of this.scanner.scanSegments(source, this.bounds, this.count)) {
         if (m.end > m.start) hits.push({ start: m.start, end: m.end, ordinal: this.ordinals[m.segment ?? segmentOf(this.bounds, this.count, m.start)]!, rule: m.rule });
@@ -137,6 +150,38 @@ export class SegmentBatch {
     }
     this.reset();
     return hits.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
+
+  /**
+   * Plain and escaped values of a small body in one scanner call (a call has a fixed cost of a few µs): the body,
+   * `mergeGap` NUL bytes, then the decoded values. Every value's confirm step sees the bytes it sees when scanned
+   * alone: the body around a plain value, and before the first decoded value only NULs (no context word, no
+   * boundary char, as in a scan of the arena alone, where it has nothing before it).
+   */
+  private scanMerged(source: Uint8Array, hits: RawHit[]): void {
+    const arena = this.arena;
+    const base = source.length + this.mergeGap;
+    const size = base + arena.length;
+    if (this.merged.length < size) this.merged = new Uint8Array(Math.max(size, 2 * this.merged.length));
+    const merged = this.merged;
+    merged.set(source, 0);
+    merged.fill(0, source.length, base);
+    merged.set(arena.bytes.subarray(0, arena.length), base);
+    const count = this.count;
+    const total = count + this.escCount;
+    const bounds = (this.mergedBounds = grow(this.mergedBounds, 2 * total));
+    bounds.set(this.bounds.subarray(0, 2 * count));
+    for (let i = 0; i < 2 * this.escCount; i++) bounds[2 * count + i] = this.escBounds[i]! + base;
+    for (const m of this.scanner.scanSegments(merged.subarray(0, size), bounds, total)) {
+      if (m.end <= m.start) continue;
+      const k = m.segment ?? segmentOf(bounds, total, m.start);
+      if (k < count) {
+        hits.push({ start: m.start, end: m.end, ordinal: this.ordinals[k]!, rule: m.rule });
+        continue;
+      }
+      const [start, end] = arena.rawSpan(m.start - base, m.end - base);
+      hits.push({ start, end, ordinal: this.escOrdinals[k - count]!, rule: m.rule });
+    }
   }
 
   /** Drop everything queued. */
