@@ -28,7 +28,11 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const obj = (v: unknown): Record<string, any> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : {});
 
-const idOf = (v: unknown): { id?: string } => (typeof v === 'string' ? { id: v } : {});
+/**
+ * A tool-call fact, its id first when it has one. Two plain literals rather than `{ ...idOf(v), name, input }`: on
+ * Node 20 (V8 11.3) a spread followed by a new key costs ~0.9 µs per object and floods the young-generation GC.
+ */
+const toolCall = (id: unknown, name: string, input: unknown): ToolCallFact => (typeof id === 'string' ? { id, name, input } : { name, input });
 
 function parseArgs(text: unknown): unknown {
   if (typeof text !== 'string') return text ?? {};
@@ -46,14 +50,14 @@ function toolNames(api: LlmApi, body: Record<string, any>): string[] {
 function responseToolCalls(api: LlmApi, body: Record<string, any>): ToolCallFact[] {
   if (api === 'anthropic-messages') {
     return arr(body.content).map(obj).filter((b) => b.type === 'tool_use' || b.type === 'server_tool_use')
-      .map((b) => ({ ...idOf(b.id), name: str(b.name) ?? '', input: b.input ?? {} }));
+      .map((b) => toolCall(b.id, str(b.name) ?? '', b.input ?? {}));
   }
   if (api === 'openai-chat') {
     return arr(body.choices).flatMap((c) => arr(obj(obj(c).message).tool_calls)).map(obj)
-      .map((t) => ({ ...idOf(t.id), name: str(obj(t.function).name) ?? '', input: parseArgs(obj(t.function).arguments) }));
+      .map((t) => toolCall(t.id, str(obj(t.function).name) ?? '', parseArgs(obj(t.function).arguments)));
   }
   return arr(body.output).map(obj).filter((o) => o.type === 'function_call')
-    .map((o) => ({ ...idOf(o.call_id ?? o.id), name: str(o.name) ?? '', input: parseArgs(o.arguments) }));
+    .map((o) => toolCall(o.call_id ?? o.id, str(o.name) ?? '', parseArgs(o.arguments)));
 }
 
 /**
@@ -86,6 +90,6 @@ export function toPolicyLlm(facts: StreamLlmFacts, api: LlmApi): LlmFactsInput {
     model: facts.model,
     stream: facts.stream === true,
     tools: facts.tools,
-    tool_calls: facts.tool_calls.map((c) => ({ ...idOf(c.id), name: c.name ?? '', input: c.input })),
+    tool_calls: facts.tool_calls.map((c) => toolCall(c.id, c.name ?? '', c.input)),
   };
 }

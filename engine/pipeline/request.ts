@@ -119,8 +119,8 @@ function streamMasker(core: Core, kind: BodyKind): ByteMasker | null {
   const { opts, stream } = core;
   const base = { scanner: opts.scanner, placeholder: opts.placeholder, limits: { maxDepth: opts.limits.depth } };
   if (kind === 'binary') return null;
-  if (kind === 'json') return stream.createJsonMasker({ ...base, shouldMask: () => true }) as ByteMasker;
-  return kind === 'ndjson' ? createNdjsonMasker({ ...base, maxLineBytes: opts.limits.requestBytes }) : createTextMasker(base);
+  if (kind === 'json') return stream.createJsonMasker(Object.assign(base, { shouldMask: () => true })) as ByteMasker;
+  return kind === 'ndjson' ? createNdjsonMasker(Object.assign(base, { maxLineBytes: opts.limits.requestBytes })) : createTextMasker(base);
 }
 
 /**

@@ -43,8 +43,8 @@ function kindOf(contentType: string | undefined, status: number, method: string 
 
 /** Decide one tool call (phase 'tool_call'); a deny or refused approval becomes a refusal verdict. */
 async function decideToolCall(exchange: Exchange, call: { id?: string | null; name: string | null; input: unknown }, status: number): Promise<ToolVerdict> {
-  const fact: ToolCallFact = { ...(call.id ? { id: call.id } : {}), name: call.name ?? '', input: call.input };
-  const llm = { ...(exchange.llm ?? { provider: 'unknown', model: null, stream: false, tools: [] }), tool_calls: [fact] };
+  const fact: ToolCallFact = call.id ? { id: call.id, name: call.name ?? '', input: call.input } : { name: call.name ?? '', input: call.input };
+  const llm = Object.assign({}, exchange.llm ?? { provider: 'unknown', model: null, stream: false, tools: [] }, { tool_calls: [fact] });
   try {
     await exchange.decide('tool_call', { status, findings: [], llm, bytes: 0, truncated: false });
     return { action: 'allow' };
@@ -141,9 +141,9 @@ function createMasker(exchange: Exchange, kind: Exclude<Kind, 'none' | 'binary'>
   const { opts, stream } = exchange.core;
   const base = { scanner: opts.scanner, shouldMask: maskPredicate(decision), placeholder: opts.placeholder, limits: { maxDepth: opts.limits.depth } };
   switch (kind) {
-    case 'sse': return stream.createSseMasker({ ...base, provider: sseProvider(exchange.llm?.provider), onToolCall: (call) => decideToolCall(exchange, call, status) });
+    case 'sse': return stream.createSseMasker(Object.assign(base, { provider: sseProvider(exchange.llm?.provider), onToolCall: (call: Parameters<typeof decideToolCall>[1]) => decideToolCall(exchange, call, status) }));
     case 'json': return exchange.api ? bufferedLlmMasker(exchange, decision, status) : stream.createJsonMasker(base);
-    case 'ndjson': return createNdjsonMasker({ ...base, maxLineBytes: opts.limits.responseBytes });
+    case 'ndjson': return createNdjsonMasker(Object.assign(base, { maxLineBytes: opts.limits.responseBytes }));
     case 'sniff': return sniffingMasker((sniffed) => {
       if (sniffed !== 'binary') return createMasker(exchange, sniffed, decision, status, contentType);
       if (opts.binary === 'deny') throw binaryDenied(contentType, 502);
@@ -168,7 +168,7 @@ export async function guardResponse(exchange: Exchange, meta: ResponseMeta, sink
   const contentType = headerValue(headers, 'content-type');
   const kind = kindOf(contentType, meta.status, meta.method ?? exchange.http.method, exchange.core.opts.binary);
   const declared = Number(headerValue(headers, 'content-length') ?? 0) || 0;
-  const llm = exchange.llm ? { ...exchange.llm, tool_calls: [] } : null;
+  const llm = exchange.llm ? Object.assign({}, exchange.llm, { tool_calls: [] }) : null;
   const { decision, record } = await exchange.decideDeferred('response', {
     status: meta.status, findings: [], llm, bytes: declared, truncated: false, timings: { total: performance.now() - t0 },
   });
