@@ -189,6 +189,24 @@ function fixedWidths(binding: NativeBinding, rules: readonly CompiledRule[]): In
 /** Bytes decoded on both sides of a candidate window, so that candidates nearby reuse it. */
 const WINDOW_SLACK = 96;
 
+/**
+ * Decoded text around candidates: the whole body when candidates are dense, else one window per site that nearby
+ * candidates reuse (a card number is also a phone, SSN and routing candidate). A window larger than needed changes no
+ * result (as `whole` shows). A class rather than a closure per call (see README, hot-path rules).
+ */
+class DecodedWindows {
+  private recent: TextWindow = { text: '', base: 0 };
+  constructor(private readonly view: Buffer, private readonly whole: TextWindow | null) {}
+
+  of(base: number, to: number): TextWindow {
+    if (this.whole !== null) return this.whole;
+    const recent = this.recent;
+    if (base >= recent.base && to <= recent.base + recent.text.length) return recent;
+    const from = Math.max(0, base - WINDOW_SLACK);
+    return (this.recent = { text: latin1(this.view, from, Math.min(this.view.length, to + WINDOW_SLACK)), base: from });
+  }
+}
+
 /** Confirm every part's ranges in windows of each rule's maxLength; `bounds`: the caller's segments, or null (block). */
 function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts: readonly Part[], bounds: Uint32Array | null): Match[] {
   let rows = 0;
@@ -197,15 +215,7 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
   const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Dense candidates: decode once and slice (O(1) in V8) rather than decoding overlapping windows.
   const whole = rows * 256 > bytes.length ? { text: view.toString('latin1'), base: 0 } : null;
-  // Else one decoded window per site: candidates of several rules at one place (a card number is also a phone,
-  // SSN and routing candidate) reuse it. A window larger than needed changes no result (as `whole` shows).
-  let recent: TextWindow = { text: '', base: 0 };
-  const windowOf = (base: number, to: number): TextWindow => {
-    if (whole !== null) return whole;
-    if (base >= recent.base && to <= recent.base + recent.text.length) return recent;
-    const from = Math.max(0, base - WINDOW_SLACK);
-    return (recent = { text: latin1(view, from, Math.min(bytes.length, to + WINDOW_SLACK)), base: from });
-  };
+  const windows = new DecodedWindows(view, whole);
   const out: Match[] = [];
   for (const { ranges, ids, shared, width, segments, fixed } of parts) {
     for (let i = 0; i < ranges.length; i += width) {
@@ -225,11 +235,11 @@ function confirmRanges(rules: readonly CompiledRule[], bytes: Uint8Array, parts:
         const exact = fixed !== null && first === last ? fixed[rule.index]! : 0;
         if (exact > 0) {
           const base = Math.max(0, last - exact - 2 - rule.contextWindow);
-          confirmFixed(rule, windowOf(base, to), exact, last, from, lo, hi, out, segment);
+          confirmFixed(rule, windows.of(base, to), exact, last, from, lo, hi, out, segment);
           continue;
         }
         const base = Math.max(0, from - 2 - rule.contextWindow);
-        confirmRange(rule, windowOf(base, to), from, to, lo, hi, out, segment);
+        confirmRange(rule, windows.of(base, to), from, to, lo, hi, out, segment);
       }
     }
   }
