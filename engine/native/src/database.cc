@@ -98,18 +98,12 @@ Napi::Value Database::ScanRangesInto(const Napi::CallbackInfo& info) {
 // over a join that ends inside a region is only a spurious candidate: the confirm step runs on the original bytes.
 Napi::Value Database::ScanRegionsInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  RequireBlock(env);
-  const char* data;
-  size_t length;
-  BorrowBytes(env, info[0], "bytes", &data, &length);
-  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
-    throw Napi::TypeError::New(env, "bounds must be a Uint32Array");
-  }
-  Napi::Uint32Array bounds = info[1].As<Napi::Uint32Array>();
-  const uint32_t count = info[2].As<Napi::Number>().Uint32Value();
+  const SegmentArgs args = ReadSegmentArgs(env, info);
+  const char* data = args.data;
+  const size_t length = args.length;
+  const uint32_t count = args.count;
+  const uint32_t* b = args.bounds;
   Napi::Uint32Array out = OutArray(env, info[3]);
-  if (static_cast<size_t>(count) * 2 > bounds.ElementLength()) throw Napi::RangeError::New(env, "count exceeds bounds");
-  const uint32_t* b = bounds.Data();
   size_t total = 0;
   for (uint32_t i = 0; i < count; i++) {
     if (b[2 * i] >= b[2 * i + 1] || b[2 * i + 1] > length) {
@@ -138,24 +132,32 @@ Napi::Uint32Array Database::OutArray(Napi::Env env, const Napi::Value& value) {
   return value.As<Napi::Uint32Array>();
 }
 
-void Database::RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector) {
+Database::SegmentArgs Database::ReadSegmentArgs(Napi::Env env, const Napi::CallbackInfo& info) const {
   RequireBlock(env);
-  const char* data;
-  size_t length;
-  BorrowBytes(env, info[0], "bytes", &data, &length);
+  SegmentArgs args{};
+  BorrowBytes(env, info[0], "bytes", &args.data, &args.length);
   if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
     throw Napi::TypeError::New(env, "bounds must be a Uint32Array");
   }
   Napi::Uint32Array bounds = info[1].As<Napi::Uint32Array>();
-  uint32_t count = info[2].As<Napi::Number>().Uint32Value();
-  if (static_cast<size_t>(count) * 2 > bounds.ElementLength()) throw Napi::RangeError::New(env, "count exceeds bounds");
+  args.count = info[2].As<Napi::Number>().Uint32Value();
+  if (static_cast<size_t>(args.count) * 2 > bounds.ElementLength()) throw Napi::RangeError::New(env, "count exceeds bounds");
+  args.bounds = bounds.Data();
+  return args;
+}
+
+void Database::RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector) {
+  const SegmentArgs args = ReadSegmentArgs(env, info);
+  const char* data = args.data;
+  const size_t length = args.length;
+  uint32_t count = args.count;
   hs_scratch_t* scratch = GetData(env)->scratch;
   // Sorted, disjoint segments with little in between (e.g. the string values of one JSON body): one
   // hs_scan over the range covering them all, each end mapped to its segment. Patterns have no anchors,
   // word boundaries or lookarounds, so every match inside a segment is reported exactly as by a scan of
   // that segment alone; ends that fall between segments are dropped and the confirm step stays within
   // the segment, so no match crosses a boundary. Otherwise: one hs_scan over the segments packed (below).
-  const uint32_t* b = bounds.Data();
+  const uint32_t* b = args.bounds;
   bool sorted = true;
   uint64_t inside = 0;
   for (uint32_t i = 0; i < count && sorted; i++) {

@@ -108,6 +108,14 @@ class Database : public Napi::ObjectWrap<Database> {
   void PackSegments(const char* data, const uint32_t* b, uint32_t count);
   void ShiftToOriginal(const uint32_t* b);
   static Napi::Uint32Array OutArray(Napi::Env env, const Napi::Value& value);
+  // The (bytes, bounds: Uint32Array [s0, e0, …], count) arguments of the segment scans, checked (block mode only).
+  struct SegmentArgs {
+    const char* data;
+    size_t length;
+    const uint32_t* bounds;
+    uint32_t count;
+  };
+  SegmentArgs ReadSegmentArgs(Napi::Env env, const Napi::CallbackInfo& info) const;
   void RequireBlock(Napi::Env env) const;
   std::shared_ptr<DatabaseHandle> handle_;
 };
