@@ -43,22 +43,7 @@ export function slashIndexToken(n: number): string {
  * indexToken(123456); // '123456'
  */
 export function indexToken(n: number): string {
-  if (n < SMALL_INDEX_TOKENS.length) return SMALL_INDEX_TOKENS[n]!;
-  const d = DIGITS;
-  let k = 0;
-  do {
-    d[k++] = 0x30 + (n % 10);
-    n = Math.floor(n / 10);
-  } while (n > 0);
-  switch (k) {
-    case 4: return String.fromCharCode(d[3]!, d[2]!, d[1]!, d[0]!);
-    case 5: return String.fromCharCode(d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    case 6: return String.fromCharCode(d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    case 7: return String.fromCharCode(d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    case 8: return String.fromCharCode(d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    case 9: return String.fromCharCode(d[8]!, d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-    default: return String.fromCharCode(d[9]!, d[8]!, d[7]!, d[6]!, d[5]!, d[4]!, d[3]!, d[2]!, d[1]!, d[0]!);
-  }
+  return n < SMALL_INDEX_TOKENS.length ? SMALL_INDEX_TOKENS[n]! : slashIndexToken(n).slice(1);
 }
 
 /**
