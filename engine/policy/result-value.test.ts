@@ -26,11 +26,12 @@ decision := {input.n: "number key"} if input.kind == "number-key"
 decision := {"__proto__": input.v} if input.kind == "proto"
 `;
 
-/** Does every string in the value hold whole UTF-16 pairs (OPA refuses a lone surrogate in its input)? */
+/** Whole UTF-16 pairs in every string (OPA refuses a lone surrogate in its input) and no `__proto__` key? */
 function wellFormed(value: unknown): boolean {
   if (typeof value === 'string') return value.isWellFormed();
   if (typeof value !== 'object' || value === null) return true;
-  return Object.entries(value).every(([key, child]) => key.isWellFormed() && wellFormed(child));
+  // No `__proto__` key either: the reader leaves those to the dump on purpose (the 'proto' case below tests that).
+  return Object.entries(value).every(([key, child]) => key !== '__proto__' && key.isWellFormed() && wellFormed(child));
 }
 
 /** An OPA integer number (opa_number_t, repr int) at offset 16 of a fresh buffer. */
