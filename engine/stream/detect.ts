@@ -1,5 +1,5 @@
 /** @module stream/detect — collects the string values of a buffer and scans them in one batched engine call per buffer. */
-import type { Scanner } from '../scan/scanner.js';
+import type { Match, Scanner } from '../scan/scanner.js';
 import { DecodeArena } from './escapes.js';
 import type { JsonTokenizer } from './tokenizer.js';
 
@@ -34,7 +34,6 @@ function grow(a: Uint32Array<ArrayBufferLike>, need: number): Uint32Array<ArrayB
   return b;
 }
 
-
 /** Index of the last of `count` segments ([start, end) pairs in `bounds`) that starts at or before `offset`. */
 function segmentOf(bounds: Uint32Array<ArrayBufferLike>, count: number, offset: number): number {
   let lo = 0;
@@ -46,6 +45,7 @@ function segmentOf(bounds: Uint32Array<ArrayBufferLike>, count: number, offset: 
   }
   return lo;
 }
+
 /**
  * String values of one source buffer waiting for detection. Plain values are scanned in place;
  * values with escapes are decoded into an arena first and matches are mapped back to raw bytes.
@@ -129,23 +129,12 @@ export class SegmentBatch {
     const hits: RawHit[] = [];
     const c = this.claims;
     for (let i = 0; i < 4 * this.claimCount; i += 4) hits.push({ start: c[i]!, end: c[i + 1]!, ordinal: c[i + 2]!, rule: c[i + 3]! });
-    if (this.count > 0 && this.escCount > 0 && source.length <= MERGE_MAX_BYTES) {
-      this.scanMerged(source, hits);
-      this.reset();
-      return hits.sort((a, b) => a.start - b.start || b.end - a.end);
-    }
-    if (this.count > 0) {
-      for (const m of this.scanner.scanSegments(source, this.bounds, this.count)) {
-        if (m.end > m.start) hits.push({ start: m.start, end: m.end, ordinal: this.ordinals[m.segment ?? segmentOf(this.bounds, this.count, m.start)]!, rule: m.rule });
-      }
-    }
-    if (this.escCount > 0) {
-      const arena = this.arena;
-      for (const m of this.scanner.scanSegments(arena.bytes.subarray(0, arena.length), this.escBounds, this.escCount)) {
-        if (m.end <= m.start) continue;
-        const k = m.segment ?? segmentOf(this.escBounds, this.escCount, m.start);
-        const [start, end] = arena.rawSpan(m.start, m.end);
-        hits.push({ start, end, ordinal: this.escOrdinals[k]!, rule: m.rule });
+    if (this.count > 0 && this.escCount > 0 && source.length <= MERGE_MAX_BYTES) this.scanMerged(source, hits);
+    else {
+      if (this.count > 0) this.collect(this.scanner.scanSegments(source, this.bounds, this.count), this.bounds, this.count, this.count, 0, hits);
+      if (this.escCount > 0) {
+        const arena = this.arena.bytes.subarray(0, this.arena.length);
+        this.collect(this.scanner.scanSegments(arena, this.escBounds, this.escCount), this.escBounds, this.escCount, 0, 0, hits);
       }
     }
     this.reset();
@@ -172,15 +161,23 @@ export class SegmentBatch {
     const bounds = (this.mergedBounds = grow(this.mergedBounds, 2 * total));
     bounds.set(this.bounds.subarray(0, 2 * count));
     for (let i = 0; i < 2 * this.escCount; i++) bounds[2 * count + i] = this.escBounds[i]! + base;
-    for (const m of this.scanner.scanSegments(merged.subarray(0, size), bounds, total)) {
+    this.collect(this.scanner.scanSegments(merged.subarray(0, size), bounds, total), bounds, total, count, base, hits);
+  }
+
+  /**
+   * Hits of one scan over `total` segments: the first `plain` are plain values (offsets in the source), the rest
+   * escaped values decoded into the arena, which starts at `base` in the scanned bytes (mapped back to raw bytes).
+   */
+  private collect(matches: readonly Match[], bounds: Uint32Array<ArrayBufferLike>, total: number, plain: number, base: number, hits: RawHit[]): void {
+    for (const m of matches) {
       if (m.end <= m.start) continue;
       const k = m.segment ?? segmentOf(bounds, total, m.start);
-      if (k < count) {
+      if (k < plain) {
         hits.push({ start: m.start, end: m.end, ordinal: this.ordinals[k]!, rule: m.rule });
         continue;
       }
-      const [start, end] = arena.rawSpan(m.start - base, m.end - base);
-      hits.push({ start, end, ordinal: this.escOrdinals[k - count]!, rule: m.rule });
+      const [start, end] = this.arena.rawSpan(m.start - base, m.end - base);
+      hits.push({ start, end, ordinal: this.escOrdinals[k - plain]!, rule: m.rule });
     }
   }
 
