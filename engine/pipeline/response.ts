@@ -5,14 +5,14 @@ import { createDecoder, parseEncodings, type ByteSink } from './decode.js';
 import { NOTHING_TO_RECORD, type DeferredRecord, type Exchange } from './exchange.js';
 import { headerValue, normalizeHeaders, reframe, type HeaderMap } from './headers.js';
 import { inspectBody, maskFor, maskPredicate } from './inspect.js';
-import { extractFacts } from './llm.js';
+import { extractFacts, toolCall } from './llm.js';
 import { createResponseCapture, DEFAULT_AUDIT_BODY_BYTES } from './capture.js';
 import { binaryDenied, kindOfType, type BodyKind } from './body-kind.js';
 import { PASS_THROUGH, sniffingMasker } from './sniff.js';
 import { createNdjsonMasker, createTextMasker } from '../stream/text-mask.js';
 import { MaskPipe, onceSink, toSluiceError } from './mask-pipe.js';
 import type { MaskSpan, StreamMasker, ToolVerdict } from './seams.js';
-import type { Decision, FindingFact, ToolCallFact } from './types.js';
+import type { Decision, FindingFact } from './types.js';
 
 /** Status and headers of a response, as the adapter received them. */
 export interface ResponseMeta { status: number; headers: HeaderMap; method?: string }
@@ -43,7 +43,7 @@ function kindOf(contentType: string | undefined, status: number, method: string 
 
 /** Decide one tool call (phase 'tool_call'); a deny or refused approval becomes a refusal verdict. */
 async function decideToolCall(exchange: Exchange, call: { id?: string | null; name: string | null; input: unknown }, status: number): Promise<ToolVerdict> {
-  const fact: ToolCallFact = call.id ? { id: call.id, name: call.name ?? '', input: call.input } : { name: call.name ?? '', input: call.input };
+  const fact = toolCall(call.id || null, call.name ?? '', call.input); // an empty id counts as none
   const llm = Object.assign({}, exchange.llm ?? { provider: 'unknown', model: null, stream: false, tools: [] }, { tool_calls: [fact] });
   try {
     await exchange.decide('tool_call', { status, findings: [], llm, bytes: 0, truncated: false });
