@@ -107,4 +107,4 @@ export type { ByteSink } from './pipeline/decode.js';
 export type { Exchange } from './pipeline/exchange.js';
 export type { TlsOptions } from './pipeline/tls.js';
 export type { CredentialMap, HeaderMap } from './pipeline/headers.js';
-export { decisionChannel, timingChannel } from './pipeline/events.js';
+export { decisionChannel, timingChannel } from './pipeline/exchange.js';

@@ -54,9 +54,9 @@ export function createApiKeyVerifier(entries: readonly ApiKeyEntry[]): ApiKeyVer
     verify(presented) {
       if (presented.length > MAX_API_KEY_LENGTH) return rejected('api-key', 'too_large');
       if (!API_KEY_SYNTAX.test(presented)) return rejected('api-key', 'malformed');
-      // One-shot, as a latin1 ("binary") string copied into a pooled Buffer: ~0.6 µs less than asking for a Buffer (a fresh
-      // ArrayBuffer per call). The bytes are the same 32.
-      const digest = Buffer.from(hash('sha256', presented, 'binary'), 'latin1'); // 'binary' is latin1
+      // One-shot, as a 'binary' (latin1) string copied into a pooled Buffer: ~0.6 µs less than asking for a Buffer (a
+      // fresh ArrayBuffer per call). The bytes are the same 32.
+      const digest = Buffer.from(hash('sha256', presented, 'binary'), 'latin1');
       let match: (typeof stored)[number]['identity'] | null = null;
       for (const entry of stored) {
         if (timingSafeEqual(digest, entry.digest) && match === null) match = entry.identity;

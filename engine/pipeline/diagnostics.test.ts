@@ -1,8 +1,8 @@
-/** @module pipeline/events.test — the diagnostics channels carry one message per decision, and one exchange id per exchange. */
+/** @module pipeline/diagnostics.test — the diagnostics channels carry one message per decision, and one exchange id per exchange. */
 import diagnostics_channel from 'node:diagnostics_channel';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { createSluice, type Sluice } from './sluice.js';
-import { decisionChannel, timingChannel } from './events.js';
+import { decisionChannel, timingChannel } from './exchange.js';
 
 let sluice: Sluice;
 beforeAll(async () => { sluice = await createSluice(); });
