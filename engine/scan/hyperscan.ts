@@ -72,36 +72,32 @@ export function createNativeScanner(
     return collect(2, (out) => db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
   };
 
+  // A block scan (bounds null: rows of width 3) or a segment scan (rows of width 4: the fourth is the segment).
+  const scanParts = (bytes: Uint8Array, bounds: Uint32Array | null, count: number): Match[] => {
+    const width = bounds === null ? 3 : 4;
+    for (let k = 0; k < 2; k++) {
+      const db = block[k];
+      parts[k]!.ranges = !db ? empty
+        : collect(k, (out) => (bounds === null ? db.scanRangesInto(bytes, out) : db.scanSegmentsInto(bytes, bounds, count, out)));
+      parts[k]!.width = width;
+    }
+    if (block[2]) {
+      regions.collect(parts[0]!.ranges, width, plan.main.length, plan.triggers, bounds, bytes.length);
+      parts[2]!.ranges = gatedScan(bytes);
+      parts[2]!.width = 4;
+      parts[2]!.segments = bounds === null ? null : regions.segments;
+    }
+    return confirmRanges(rules, bytes, parts, bounds);
+  };
+
   return {
     engine: 'native',
     detectors,
     scan(bytes: Uint8Array): Match[] {
-      for (let k = 0; k < 2; k++) {
-        const db = block[k];
-        parts[k]!.ranges = db ? collect(k, (out) => db.scanRangesInto(bytes, out)) : empty;
-        parts[k]!.width = 3;
-      }
-      if (block[2]) {
-        regions.collect(parts[0]!.ranges, 3, plan.main.length, plan.triggers, null, bytes.length);
-        parts[2]!.ranges = gatedScan(bytes);
-        parts[2]!.width = 4;
-        parts[2]!.segments = null;
-      }
-      return confirmRanges(rules, bytes, parts, null);
+      return scanParts(bytes, null, 0);
     },
     scanSegments(bytes: Uint8Array, bounds: Uint32Array, count: number): Match[] {
-      for (let k = 0; k < 2; k++) {
-        const db = block[k];
-        parts[k]!.ranges = db ? collect(k, (out) => db.scanSegmentsInto(bytes, bounds, count, out)) : empty;
-        parts[k]!.width = 4;
-      }
-      if (block[2]) {
-        regions.collect(parts[0]!.ranges, 4, plan.main.length, plan.triggers, bounds, bytes.length);
-        parts[2]!.ranges = gatedScan(bytes);
-        parts[2]!.width = 4;
-        parts[2]!.segments = regions.segments;
-      }
-      return confirmRanges(rules, bytes, parts, bounds);
+      return scanParts(bytes, bounds, count);
     },
     openStream(): ScanStream {
       streamDbs ??= streamGroups.map((ids, k) => (ids.length + streamTriggers(k).length === 0 ? null : compile(binding, spec('stream', ids, streamTriggers(k)), detectors, ids, options.cacheDir)));
