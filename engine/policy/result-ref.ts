@@ -1,10 +1,8 @@
 /** @module policy/result-ref — finds a result set's single value in wasm memory without dumping it to JSON. */
+import { OPA_OBJECT, OPA_SET, OPA_STRING, OPA_STRING_INTERNED } from './result-value.js';
 
-// Value layouts of the OPA wasm runtime (wasm/src/value.h, wasm32): a one-byte type tag, then 4-byte fields.
-const OPA_STRING = 4;
-const OPA_OBJECT = 6;
-const OPA_SET = 7;
-const OPA_STRING_INTERNED = 8;
+// OPA wasm values (wasm/src/value.h, wasm32) read here: the type tag byte, then 4-byte fields.
+
 /** More buckets than a one-element set or object ever has: anything else is not what we expect. */
 const MAX_BUCKETS = 64;
 const RESULT = [...Buffer.from('result')];

@@ -1,14 +1,16 @@
 /** @module policy/result-value — reads a result value from wasm memory as JSON.parse(opa_json_dump(value)) would give it. */
 
+import { latin1 } from '../scan/text.js';
+
 // Value layouts of the OPA wasm runtime (wasm/src/value.h, wasm32): a one-byte type tag, then aligned fields.
 const OPA_NULL = 1;
 const OPA_BOOLEAN = 2;
 const OPA_NUMBER = 3;
-const OPA_STRING = 4;
+export const OPA_STRING = 4;
 const OPA_ARRAY = 5;
-const OPA_OBJECT = 6;
-const OPA_SET = 7;
-const OPA_STRING_INTERNED = 8;
+export const OPA_OBJECT = 6;
+export const OPA_SET = 7;
+export const OPA_STRING_INTERNED = 8;
 const OPA_BOOLEAN_INTERNED = 9;
 const REPR_INT = 1;
 const REPR_REF = 2;
@@ -21,10 +23,6 @@ const MAX_BUCKETS = 1 << 16;
 /** Strings remembered by the address of their bytes: at most this many, of at most this length. */
 const MAX_REMEMBERED = 1024;
 const MAX_REMEMBERED_LENGTH = 64;
-
-/** Bytes as Latin-1 text (Buffer#latin1Slice: one native call, no bounds juggling). */
-const latin1 = (view: Buffer, start: number, end: number): string =>
-  (view as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
 
 /** Thrown inside a read for anything not read exactly; read() then returns undefined. */
 const UNREAD = new Error('not read');
