@@ -166,8 +166,13 @@ export class ConfirmState {
   }
 }
 
-/** Insert [from, to) into sorted disjoint windows, merging overlaps. */
-function mergeInto(list: number[], from: number, to: number): void {
+/**
+ * Insert [from, to) into sorted disjoint [from, to, …] windows, merging overlaps.
+ *
+ * @example
+ * const list = [0, 5, 10, 20]; mergeInto(list, 3, 12); // list: [0, 20]
+ */
+export function mergeInto(list: number[], from: number, to: number): void {
   const merged: number[] = [];
   let placed = false;
   for (let i = 0; i < list.length; i += 2) {

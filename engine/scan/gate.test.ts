@@ -63,8 +63,28 @@ describe.skipIf(!nativeAvailable)('trigger-gated detectors (native engine)', () 
   const fast = createScanner({ engine: 'native', detectors });
   const exact = createScanner({ engine: 'native', detectors: ungated });
 
-  it('are used by the digit detectors', () => {
-    expect(gated.map((d) => d.id)).toEqual(expect.arrayContaining(['credit-card', 'us-ssn', 'phone-number']));
+  it('are used by the digit detectors and the field-name secret (a keyword trigger)', () => {
+    expect(gated.map((d) => d.id)).toEqual(expect.arrayContaining(['credit-card', 'us-ssn', 'phone-number', 'generic-secret']));
+  });
+
+  it('keep stream regions sorted when a longer-reach trigger ends after shorter-reach ones (block results)', () => {
+    const defs = loadDetectors([
+      { id: 'acme-num', category: 'pii', description: 'test number', pattern: '#[0-9]{6}', trigger: '[0-9]{4}', keywords: ['#'], maxLength: 7, confidence: 0.9, examples: { match: ['#123456'], noMatch: ['#12345'] } },
+      { id: 'acme-secret', category: 'secret', description: 'test secret', pattern: 'secret=[a-z]{20,40}', trigger: 'secret', keywords: ['secret'], maxLength: 47, confidence: 0.9, examples: { match: ['secret=abcdefghijklmnopqrstuvwxyz'], noMatch: ['secret=abc'] } },
+    ]);
+    const gatedScanner = createScanner({ engine: 'native', detectors: defs });
+    const plain = createScanner({ engine: 'native', detectors: defs.map(({ trigger: _ignored, ...rest }) => rest) });
+    // two digit regions (reach 7) are pending when `secret` ends: its region (reach 47) starts before both
+    const bytes = Buffer.from(`a few words #123456${' '.repeat(20)}#654321 secret=abcdefghijklmnopqrstuvwxyz${' and more'.repeat(9)}`);
+    const expected = strip(plain.scan(bytes));
+    expect(expected).toHaveLength(3);
+    for (const size of [1, 5, 13, bytes.length]) {
+      const stream = gatedScanner.openStream();
+      const got: Match[] = [];
+      for (let at = 0; at < bytes.length; at += size) got.push(...stream.write(bytes.subarray(at, at + size)));
+      got.push(...stream.end());
+      expect(strip(got), `chunks of ${size}`).toEqual(expected);
+    }
   });
 
   it('give the same matches as ungated scanning on the corpus, the examples and digit-heavy text', () => {

@@ -2,7 +2,7 @@
 import { SluiceError } from '../errors.js';
 import type { Match, ScanStream } from './scanner.js';
 import type { CompiledRule } from './confirm.js';
-import { ConfirmState } from './confirm-stream.js';
+import { ConfirmState, mergeInto } from './confirm-stream.js';
 import { Regions, type Trigger } from './gate.js';
 import type { NativeDatabase } from './native.js';
 
@@ -58,10 +58,9 @@ export function nativeStream(
   const addRegion = (from: number, end: number) => {
     const start = Math.max(0, from);
     const n = pending.length;
-    if (n > 0 && start <= pending[n - 1]!) {
-      pending[n - 2] = Math.min(pending[n - 2]!, start);
-      pending[n - 1] = Math.max(pending[n - 1]!, end);
-    } else pending.push(start, end);
+    if (n === 0 || start > pending[n - 1]!) pending.push(start, end);
+    else if (start >= pending[n - 2]!) pending[n - 1] = Math.max(pending[n - 1]!, end);
+    else mergeInto(pending, start, end); // a longer-reach trigger's region starts before the last one: keep them sorted
   };
   const mark = (ranges: Uint32Array, ids: Uint32Array, k: number) => {
     for (let i = 0; i < ranges.length; i += 3) {
