@@ -33,9 +33,10 @@ export interface DetectorDefinition {
    */
   prefilter?: string;
   /**
-   * Optional libhs pattern found inside every match of `pattern` (e.g. `[0-9]{4}` for a card number). The native
-   * engine's block mode then scans this detector only within `maxLength` bytes of a trigger match (libhs patterns
-   * without a literal are slow on every byte); results are unchanged. Ignored with a `prefilter`.
+   * Optional libhs pattern found inside every match of `pattern` (e.g. `[0-9]{4}` for a card number, or the field
+   * names of a keyword-led pattern with an open-ended value). The native engine then scans this detector only within
+   * `maxLength` bytes of a trigger match (patterns without a literal, or with a long broad repeat, are slow on every
+   * byte); results are unchanged. Ignored with a `prefilter`.
    */
   trigger?: string;
   /**
