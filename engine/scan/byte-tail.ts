@@ -11,7 +11,7 @@ import { latin1 } from './confirm.js';
 export class ByteTail {
   /** Absolute offset of the first retained byte. */
   base = 0;
-  private store = Buffer.allocUnsafe(1 << 14);
+  private store = Buffer.allocUnsafe(0); // grown by keep(): small tails come from Node's buffer pool
   /** Copied bytes: store[0, stored) hold [base, base + stored). */
   private stored = 0;
   private chunk: Buffer | null = null;
@@ -53,7 +53,7 @@ export class ByteTail {
     const split = this.base + this.stored;
     const length = limit - start;
     const fromStore = Math.max(0, split - start); // stored bytes kept
-    const target = length > this.store.length ? Buffer.allocUnsafe(2 * length) : this.store;
+    const target = length > this.store.length ? Buffer.allocUnsafe(Math.max(2 * length, 256)) : this.store;
     if (fromStore > 0) this.store.copy(target, 0, this.stored - fromStore, this.stored);
     this.store = target;
     if (this.chunk !== null) this.chunk.copy(target, fromStore, Math.max(0, start - split));

@@ -68,8 +68,8 @@ export function planBlock(detectors: readonly DetectorDefinition[]): BlockPlan {
  * const regions = new Regions(); regions.collect(found, 3, plan.main.length, plan.triggers, null, bytes.length);
  */
 export class Regions {
-  bounds = new Uint32Array(256);
-  segments = new Uint32Array(128);
+  bounds = new Uint32Array(32);
+  segments = new Uint32Array(16);
   count = 0;
 
   /**

@@ -50,8 +50,8 @@ export function nativeStream(
   const state = new ConfirmState(rules, [], 'bytes', fixed);
   const pending: number[] = []; // trigger regions [start, end) not scanned yet, in order
   const regions = new Regions();
-  let out = new Uint32Array(1024);
-  let rows = new Uint32Array(1024); // results of the libhs stream writes, reused
+  let out = new Uint32Array(64);
+  let rows = new Uint32Array(256); // results of the libhs stream writes, reused (grown to the largest write's)
   const maxReach = gated ? Math.max(...gated.triggers.map((t) => t.reach)) : 0;
   let ended = false;
 
