@@ -44,23 +44,26 @@ function valuesOf(scanner: Scanner, body: Uint8Array): Value[] {
   return values;
 }
 
-/** The reference: one scan per value (count 1: in place, never packed), escaped values decoded in order first. */
+/**
+ * The reference: one scan per value (count 1: in place, never packed); an escaped value decoded alone after the raw
+ * body bytes before it (the widest context window + 2), so that it reads the context a plain value reads.
+ */
 function oneByOne(scanner: Scanner, body: Uint8Array, values: readonly Value[]): RawHit[] {
-  const arena = new DecodeArena();
+  const reach = 2 + Math.max(0, ...scanner.detectors.map((d) => d.context?.window ?? 0));
   const hits: RawHit[] = [];
-  const decoded: [Value, number, number][] = [];
   for (const v of values) {
     if (v.end <= v.start) continue;
     if (v.rules.length > 0) hits.push({ start: v.start, end: v.end, ordinal: v.ordinal, rule: v.rules[0]! });
-    else if (v.escaped) decoded.push([v, ...arena.decode(body, v.start, v.end, 0)]);
-    else for (const m of scanner.scanSegments(body, Uint32Array.from([v.start, v.end]), 1)) hits.push({ start: m.start, end: m.end, ordinal: v.ordinal, rule: m.rule });
-  }
-  const bytes = arena.bytes.subarray(0, arena.length);
-  for (const [v, ds, de] of decoded) {
-    for (const m of scanner.scanSegments(bytes, Uint32Array.from([ds, de]), 1)) {
-      const [start, end] = arena.rawSpan(m.start, m.end);
-      hits.push({ start, end, ordinal: v.ordinal, rule: m.rule });
-    }
+    else if (v.escaped) {
+      const arena = new DecodeArena();
+      const prefix = body.subarray(Math.max(0, v.start - reach), v.start);
+      arena.context(new Uint8Array(0), Buffer.concat([Buffer.alloc(reach - prefix.length), prefix]), reach, reach);
+      const [ds, de] = arena.decode(body, v.start, v.end, 0);
+      for (const m of scanner.scanSegments(arena.bytes.subarray(0, arena.length), Uint32Array.from([ds, de]), 1)) {
+        const [start, end] = arena.rawSpan(m.start, m.end);
+        hits.push({ start, end, ordinal: v.ordinal, rule: m.rule });
+      }
+    } else for (const m of scanner.scanSegments(body, Uint32Array.from([v.start, v.end]), 1)) hits.push({ start: m.start, end: m.end, ordinal: v.ordinal, rule: m.rule });
   }
   return hits.filter((h) => h.end > h.start).sort((a, b) => a.start - b.start || b.end - a.end || a.rule - b.rule);
 }
@@ -111,6 +114,23 @@ describe.each([
           expect(batched(scanner, body, values, batch)).toEqual(want);
           found += want.length;
         }
+      }
+    }
+    expect(found).toBeGreaterThan(0);
+  });
+
+  it.skipIf(!available)('judges an escaped value with the context a plain one reads (its key, the bytes before it)', () => {
+    const batch = new SegmentBatch(scanner);
+    let found = 0;
+    for (const d of builtinDetectors().filter((x) => x.context && x.minConfidence !== undefined)) {
+      for (const example of d.examples.match) {
+        const word = d.context!.words[0]!;
+        const plain = Buffer.from(JSON.stringify({ [word]: example }));
+        const escaped = Buffer.from(JSON.stringify({ [word]: `${example}\n` }));
+        const rules = (body: Buffer) => batched(scanner, body, valuesOf(scanner, body), batch).map((h) => h.rule);
+        expect(rules(escaped), `${d.id}: ${example}`).toEqual(rules(plain));
+        expect(batched(scanner, escaped, valuesOf(scanner, escaped), batch)).toEqual(oneByOne(scanner, escaped, valuesOf(scanner, escaped)));
+        found += rules(plain).length;
       }
     }
     expect(found).toBeGreaterThan(0);

@@ -11,6 +11,8 @@ export interface RawHit {
   rule: number;
 }
 
+const NO_BYTES = new Uint8Array(0);
+
 /** Reusable batches for one-shot inspections, one per scanner. */
 const SHARED_BATCHES = new WeakMap<Scanner, SegmentBatch>();
 
@@ -63,6 +65,13 @@ export class SegmentBatch {
   private readonly arena: DecodeArena;
   /** Bytes between the body and the decoded values in a merged scan: no context window reaches across. */
   private readonly mergeGap: number;
+  /**
+   * Raw bytes before a value that the confirm step may read as context (the widest context window, plus the two
+   * bytes its window starts early). A value copied to the arena gets exactly these raw body bytes before it.
+   */
+  readonly reach: number;
+  /** The body bytes just before the buffer being added (a stream's already released bytes), at most `reach`. */
+  private before: Uint8Array = NO_BYTES;
   private merged: Uint8Array = new Uint8Array(0);
   private mergedBounds: Uint32Array<ArrayBufferLike> = new Uint32Array(64);
   /** Whole-value claims by field name: [start, end, ordinal, rule] rows, reused across bodies (no regrowth). */
@@ -73,7 +82,17 @@ export class SegmentBatch {
   constructor(private readonly scanner: Scanner, shared = false) {
     this.arena = shared ? SHARED_ARENA : new DecodeArena();
     this.arena.reset();
-    this.mergeGap = 16 + scanner.detectors.reduce((most, d) => Math.max(most, d.context?.window ?? 0), 0);
+    const widest = scanner.detectors.reduce((most, d) => Math.max(most, d.context?.window ?? 0), 0);
+    this.mergeGap = 16 + widest;
+    this.reach = 2 + widest;
+  }
+
+  /**
+   * The body bytes just before the buffer the next values are added from (a stream masker's released tail, up to
+   * `reach` of them): a value near that buffer's start then sees the same context as in a scan of the whole body.
+   */
+  setBefore(before: Uint8Array): void {
+    this.before = before;
   }
 
   /** A per-scanner batch reused by synchronous one-shot users (inspectJson); reset before use. */
@@ -89,10 +108,14 @@ export class SegmentBatch {
     return this.count + this.escCount + this.claimCount;
   }
 
-  /** Queue the raw content buf[start, end) of string value number `ordinal`. */
+  /**
+   * Queue the raw content buf[start, end) of string value number `ordinal`. Every value is judged with the raw body
+   * bytes before it as context: a plain value is scanned in place; an escaped one (or a plain one whose context lies
+   * partly before `buf`) is decoded or copied into the arena after `reach` bytes of that raw context.
+   */
   add(buf: Uint8Array, start: number, end: number, ordinal: number, escaped: boolean): void {
     if (end <= start) return;
-    if (!escaped) {
+    if (!escaped && (start >= this.reach || this.before.length === 0)) {
       const k = this.count++;
       if (2 * k + 2 > this.bounds.length) {
         this.bounds = grow(this.bounds, 2 * k + 2);
@@ -106,6 +129,7 @@ export class SegmentBatch {
     const k = this.escCount++;
     this.escBounds = grow(this.escBounds, 2 * k + 2);
     this.escOrdinals = grow(this.escOrdinals, k + 1);
+    this.arena.context(this.before, buf, start, this.reach);
     const [ds, de] = this.arena.decode(buf, start, end, 0);
     this.escBounds[2 * k] = ds;
     this.escBounds[2 * k + 1] = de;
@@ -143,9 +167,8 @@ export class SegmentBatch {
 
   /**
    * Plain and escaped values of a small body in one scanner call (a call has a fixed cost of a few µs): the body,
-   * `mergeGap` NUL bytes, then the decoded values. Every value's confirm step sees the bytes it sees when scanned
-   * alone: the body around a plain value, and before the first decoded value only NULs (no context word, no
-   * boundary char, as in a scan of the arena alone, where it has nothing before it).
+   * `mergeGap` NUL bytes, then the arena. Every value's confirm step sees the bytes it sees when scanned alone: the
+   * body around a plain value, and its raw context (see `add`) before an arena value.
    */
   private scanMerged(source: Uint8Array, hits: RawHit[]): void {
     const arena = this.arena;
@@ -181,8 +204,9 @@ export class SegmentBatch {
     }
   }
 
-  /** Drop everything queued. */
+  /** Drop everything queued (and the `before` bytes). */
   reset(): void {
+    this.before = NO_BYTES;
     this.count = 0;
     this.escCount = 0;
     this.claimCount = 0;

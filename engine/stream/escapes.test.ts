@@ -33,6 +33,19 @@ describe('DecodeArena', () => {
     );
   });
 
+  it('context: the reach bytes before buf[start] (buf, then the bytes before buf, then NULs), with no run', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 12 }), fc.uint8Array({ minLength: 1, maxLength: 12 }), fc.nat(12), fc.nat(10), (before, buf, at, reach) => {
+      const start = at % (buf.length + 1);
+      const arena = new DecodeArena();
+      arena.context(before, buf, start, reach);
+      const body = Buffer.concat([Buffer.alloc(reach), before, buf.subarray(0, start)]); // NULs where the body has none
+      expect(Buffer.from(arena.bytes.subarray(0, arena.length))).toEqual(body.subarray(body.length - reach));
+      const [ds, de] = arena.decode(Buffer.from('ab'), 0, 2, 100);
+      expect([ds, de]).toEqual([reach, reach + 2]);
+      expect(arena.rawSpan(ds, de)).toEqual([100, 102]);
+    }));
+  });
+
   it('maps decoded spans back to raw offsets, widened to whole escapes', () => {
     const arena = new DecodeArena();
     const raw = Buffer.from(`${'p'.repeat(300)}\\u0041KIA\\n${'q'.repeat(20)}`);

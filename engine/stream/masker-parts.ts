@@ -97,3 +97,39 @@ export function concat(held: readonly Uint8Array[], heldBytes: number, chunk: Ui
   copyBytes(chunk, 0, chunk.length, out, o);
   return out;
 }
+
+/**
+ * The last `reach` raw bytes a stream masker has released: the context a value near the start of the next window
+ * reads (SegmentBatch.setBefore), so that context words before it count as in a scan of the whole body.
+ *
+ * @example
+ * const tail = new ReleasedTail(66); tail.push(window, cut); batch.setBefore(tail.bytes());
+ */
+export class ReleasedTail {
+  private readonly store: Uint8Array;
+  private length = 0;
+
+  constructor(reach: number) {
+    this.store = new Uint8Array(reach);
+  }
+
+  /** The retained bytes (a view, valid until the next push). */
+  bytes(): Uint8Array {
+    return this.store.subarray(0, this.length);
+  }
+
+  /** Bytes window[0, cut) were released after the retained ones: keep the last `reach` of them all. */
+  push(window: Uint8Array, cut: number): void {
+    const store = this.store;
+    const reach = store.length;
+    if (cut >= reach) {
+      store.set(window.subarray(cut - reach, cut));
+      this.length = reach;
+      return;
+    }
+    const keep = Math.min(this.length, reach - cut);
+    store.copyWithin(0, this.length - keep, this.length);
+    copyBytes(window, 0, cut, store, keep);
+    this.length = keep + cut;
+  }
+}

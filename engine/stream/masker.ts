@@ -5,7 +5,7 @@ import { JsonTokenizer, resolveLimits, type JsonLimits, type ResolvedLimits } fr
 import { FieldClaims, SegmentBatch, type RawHit } from './detect.js';
 import { FindingCounter, ROOT_PARENT } from './inspect.js';
 import { PathRecorder } from './path-record.js';
-import { SPARE_TABLES, ValueCollector, concat, sortedHits } from './masker-parts.js';
+import { ReleasedTail, SPARE_TABLES, ValueCollector, concat, sortedHits } from './masker-parts.js';
 import { copyBytes, rendererFor } from './rewriter.js';
 import type { FindingSummary, Placeholder } from './types.js';
 
@@ -67,6 +67,8 @@ class StreamMasker implements JsonMasker {
   private heldList: Uint8Array[] = [];
   private heldBytes = 0;
   private emitted = 0; // absolute offset of the first held byte
+  /** The raw bytes released last (context for values at the start of the next window). */
+  private readonly released: ReleasedTail;
   private failed: unknown = null;
   private ended = false;
   /** Placeholder bytes per rule (string placeholders render the same bytes for every span of a detector). */
@@ -86,6 +88,7 @@ class StreamMasker implements JsonMasker {
     this.paths = spare?.paths ?? new PathRecorder();
     this.batch = spare?.batch ?? new SegmentBatch(scanner);
     if (spare) this.spanBounds = spare.spanBounds;
+    this.released = new ReleasedTail(this.batch.reach);
     this.collector = new ValueCollector(FieldClaims.for(scanner), this.paths, spare?.values);
     this.tok = new JsonTokenizer(this.collector, limits);
     this.collector.tok = this.tok;
@@ -138,6 +141,7 @@ class StreamMasker implements JsonMasker {
     const emitted = this.emitted;
     const window = this.heldBytes === 0 ? chunk : concat(this.heldList, this.heldBytes, chunk);
     const values = collector.values;
+    batch.setBefore(this.released.bytes());
     for (let i = 0; i < collector.used; i += 5) {
       const s = values[i]! - emitted;
       const e = values[i + 1]! - emitted;
@@ -156,6 +160,7 @@ class StreamMasker implements JsonMasker {
       this.heldList = [];
       this.heldBytes = 0;
     }
+    if (cut > 0 && !final) this.released.push(window, cut);
     this.emitted = safeEnd;
     if (final) this.release();
     return out;
