@@ -1,5 +1,5 @@
 /** @module stream/detect — collects the string values of a buffer and scans them in one batched engine call per buffer. */
-import type { Match, Scanner } from '../scan/scanner.js';
+import type { DetectorDefinition, Match, Scanner } from '../scan/scanner.js';
 import { DecodeArena } from './escapes.js';
 import type { JsonTokenizer } from './tokenizer.js';
 
@@ -28,6 +28,17 @@ const RECENT_MASK = RECENT_SLOTS - 1;
 
 /** Scratch arena reused by synchronous one-shot inspections (JS is single-threaded; never re-entered). */
 const SHARED_ARENA = new DecodeArena();
+
+/**
+ * How many bytes before a match the confirm step may read as context: the widest context window, plus the two bytes
+ * its window starts early. A value or a held text tail scanned apart from the body needs these bytes before it.
+ *
+ * @example
+ * contextReach(scanner.detectors) // 66 with the built-in set
+ */
+export function contextReach(detectors: readonly DetectorDefinition[]): number {
+  return 2 + detectors.reduce((most, d) => Math.max(most, d.context?.window ?? 0), 0);
+}
 
 function grow(a: Uint32Array<ArrayBufferLike>, need: number): Uint32Array<ArrayBufferLike> {
   if (need <= a.length) return a;
@@ -82,9 +93,8 @@ export class SegmentBatch {
   constructor(private readonly scanner: Scanner, shared = false) {
     this.arena = shared ? SHARED_ARENA : new DecodeArena();
     this.arena.reset();
-    const widest = scanner.detectors.reduce((most, d) => Math.max(most, d.context?.window ?? 0), 0);
-    this.mergeGap = 16 + widest;
-    this.reach = 2 + widest;
+    this.reach = contextReach(scanner.detectors);
+    this.mergeGap = 14 + this.reach;
   }
 
   /**

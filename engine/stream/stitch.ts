@@ -1,5 +1,6 @@
 /** @module stream/stitch — masks text that arrives in deltas, holding back only what a partial match may still cover. */
-import type { DetectorDefinition, Scanner } from '../scan/scanner.js';
+import type { DetectorDefinition, Match, Scanner } from '../scan/scanner.js';
+import { contextReach } from './detect.js';
 import type { MaskSpan } from './types.js';
 
 /** A detector's match holds one of its keywords within this many bytes of its start (checked on the built-in set's examples). */
@@ -58,6 +59,9 @@ export class HoldPlan {
  */
 export class TextStitcher {
   private pending = '';
+  /** The end of the released text (up to `reach` bytes): context words before a held match still count. */
+  private before = '';
+  private readonly reach: number;
   /** Findings released so far (offsets are into the released text). */
   readonly found: MaskSpan[] = [];
   private released = 0;
@@ -68,7 +72,9 @@ export class TextStitcher {
     private readonly render: (detector: string, pointer: string) => string,
     private readonly hold: HoldPlan,
     private readonly shouldMask?: (detector: string, pointer: string) => boolean,
-  ) {}
+  ) {
+    this.reach = contextReach(scanner.detectors);
+  }
 
   /** Bytes currently held. */
   get held(): number {
@@ -85,8 +91,11 @@ export class TextStitcher {
 
   private cut(text: string, final: boolean): string {
     if (text.length === 0) return '';
-    const buf = Buffer.from(text, 'utf8');
-    const matches = this.scanner.scan(buf).filter((m) => m.end > m.start);
+    // Scanned after the released bytes a match's context may read (a match starting there was decided before).
+    const whole = Buffer.from(this.before + text, 'utf8');
+    const p = whole.length - Buffer.byteLength(text, 'utf8');
+    const buf = whole.subarray(p);
+    const matches = shifted(this.scanner.scan(whole), p);
     let cut = final ? buf.length : this.hold.holdFrom(buf);
     if (cut <= 0) {
       this.pending = text;
@@ -109,6 +118,22 @@ export class TextStitcher {
     out += buf.toString('utf8', at, cut);
     this.released += cut;
     this.pending = buf.toString('utf8', cut);
+    let from = Math.max(0, p + cut - this.reach);
+    while (from < p + cut && (whole[from]! & 0xc0) === 0x80) from++; // a whole UTF-8 character
+    this.before = whole.toString('utf8', from, p + cut);
     return out;
   }
+}
+
+/**
+ * Matches of a scan over `prefix` context bytes plus a text, as offsets into the text; those starting in the
+ * prefix (already decided, or only context) and empty ones are dropped.
+ *
+ * @example
+ * shifted(scanner.scan(Buffer.from(before + text)), Buffer.byteLength(before))
+ */
+export function shifted(matches: readonly Match[], prefix: number): Match[] {
+  const out: Match[] = [];
+  for (const m of matches) if (m.end > m.start && m.start >= prefix) out.push({ ...m, start: m.start - prefix, end: m.end - prefix });
+  return out;
 }

@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { createNdjsonMasker, createTextMasker, type ByteMasker } from './text-mask.js';
 import { testScanner } from './scanner.test-helpers.js';
+import { createScanner } from '../scan/select.js';
 
 const AWS = 'AKIAIOSFODNN7EXAMPLE';
 const MAIL = 'jane.roe@example.com';
@@ -39,6 +40,18 @@ describe('createTextMasker', () => {
     const masker = createTextMasker({ scanner: testScanner(), shouldMask: () => false });
     expect(run(masker, raw, 3).equals(raw)).toBe(true);
     expect(masker.findings()).toEqual([{ detector: 'email', category: 'pii', path: '', count: 1 }]);
+  });
+});
+
+describe('createTextMasker with the built-in detectors', () => {
+  it('still counts a context word released before a held match (any split into two chunks)', () => {
+    const scanner = createScanner({ engine: 'js' });
+    const text = `Please wire it. Account routing no. 021000021 and ${'x'.repeat(300)} more.`;
+    for (let cut = 1; cut < text.length; cut++) {
+      const m = createTextMasker({ scanner });
+      const out = Buffer.concat([m.write(Buffer.from(text.slice(0, cut))), m.write(Buffer.from(text.slice(cut))), m.end()]).toString();
+      expect(out, `split at ${cut}`).toBe(text.replace('021000021', '[REDACTED:us-bank-routing-number]'));
+    }
   });
 });
 

@@ -2,7 +2,8 @@
 import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
 import { FindingCounter, inspectJson } from './inspect.js';
-import { HoldPlan } from './stitch.js';
+import { HoldPlan, shifted } from './stitch.js';
+import { contextReach } from './detect.js';
 import { applyMasks } from './rewriter.js';
 import type { JsonLimits } from './tokenizer.js';
 import type { FindingSummary, MaskSpan, Placeholder } from './types.js';
@@ -88,7 +89,10 @@ export function createTextMasker(opts: TextStreamOptions): ByteMasker {
   const { scanner, shouldMask } = opts;
   const hold = new HoldPlan(scanner.detectors);
   const counter = new FindingCounter();
+  const reach = contextReach(scanner.detectors);
   let pending: Buffer = EMPTY;
+  /** The last released bytes (up to `reach`): context words before a held match still count. */
+  let before: Buffer = EMPTY;
 
   function step(chunk: Uint8Array, final: boolean): Uint8Array {
     const buf = pending.length === 0 ? view(chunk) : chunk.length === 0 ? pending : Buffer.concat([pending, chunk]);
@@ -96,7 +100,7 @@ export function createTextMasker(opts: TextStreamOptions): ByteMasker {
       pending = pending.length === 0 ? Buffer.from(buf) : buf; // a copy: the caller may reuse its chunk
       return EMPTY;
     }
-    const matches = buf.length ? scanner.scan(buf).filter((m) => m.end > m.start) : [];
+    const matches = buf.length === 0 ? [] : before.length === 0 ? shifted(scanner.scan(buf), 0) : shifted(scanner.scan(Buffer.concat([before, buf])), before.length);
     let cut = final ? buf.length : Math.max(0, hold.holdFrom(buf));
     // Only ever move the cut back: terminates, and a match straddling it is rescanned whole next time.
     for (let moved = true; moved;) {
@@ -113,6 +117,7 @@ export function createTextMasker(opts: TextStreamOptions): ByteMasker {
     const kept = shouldMask ? spans.filter((s) => shouldMask(s.detector, s.pointer)) : spans;
     const head = buf.subarray(0, cut);
     pending = cut < buf.length ? Buffer.from(buf.subarray(cut)) : EMPTY;
+    before = cut >= reach ? Buffer.from(head.subarray(cut - reach)) : Buffer.concat([before.subarray(Math.max(0, before.length - (reach - cut))), head]);
     return kept.length ? applyMasks(head, kept, { placeholder: opts.placeholder }) : head;
   }
 
