@@ -32,6 +32,14 @@ describe('HoldPlan with the built-in detectors', () => {
 });
 
 describe('TextStitcher with the built-in detectors', () => {
+  it('keeps a surrogate pair split across deltas whole (no U+FFFD), at every split', () => {
+    const text = `${'words '.repeat(30)}merci beaucoup 🙏, à bientôt 😀${'x'.repeat(40)}`;
+    for (let cut = 1; cut < text.length; cut++) {
+      const s = new TextStitcher(scanner, '/content/0/text', render, plan);
+      expect(s.push(text.slice(0, cut)) + s.push(text.slice(cut)) + s.flush(), `split at ${cut}`).toBe(text);
+    }
+  });
+
   it('still counts a context word released before a held match (any split into two deltas)', () => {
     // the trailing x's look like the start of a Slack token: the tail from 128 bytes before them stays held
     const text = `Please wire it. Account routing no. 021000021 and ${'x'.repeat(300)} more.`;

@@ -82,7 +82,13 @@ export class TextStitcher {
   }
 
   push(text: string): string {
-    return this.cut(this.pending + text, false);
+    const all = this.pending + text;
+    // A high surrogate at the end pairs with the next delta's first char: UTF-8 cannot hold half a pair, so it waits.
+    const last = all.charCodeAt(all.length - 1);
+    if (!(last >= 0xd800 && last <= 0xdbff)) return this.cut(all, false);
+    const out = this.cut(all.slice(0, -1), false);
+    this.pending += all.slice(-1);
+    return out;
   }
 
   flush(): string {
