@@ -1,4 +1,4 @@
-/** @module stream/context.test — context words before a value count the same for every chunking and for escaped values. */
+/** @module stream/context.test — masking is independent of chunking (context words, escapes, SSE deltas), with the built-in detectors. */
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { builtinDetectors } from '../../rules/detectors/registry.js';
@@ -6,6 +6,9 @@ import { createScanner, scannerInfo } from '../scan/select.js';
 import type { DetectorDefinition, Scanner } from '../scan/scanner.js';
 import { toJsSource } from '../scan/pattern.js';
 import { createJsonMasker } from './masker.js';
+import { createSseMasker } from './sse-mask.js';
+import { SseParser, writeSseEvent } from './sse.js';
+import { generateCorpus } from '../../rules/detectors/corpus/generate.js';
 import { inspectJson } from './inspect.js';
 import { applyMasks } from './rewriter.js';
 
@@ -67,4 +70,40 @@ describe.each([
       expect(maskChunks(scanner, body, cuts)).toBe(whole(scanner, body));
     }), { numRuns: 200 });
   }, 60_000);
+
+  it.skipIf(!available)('JSON bodies and SSE text deltas of the generated corpus: any chunking gives the whole-body output', async () => {
+    const docs = generateCorpus(builtinDetectors(), { seed: 31, perDetector: 1, negatives: 30 });
+    const sizes = fc.sample(fc.integer({ min: 1, max: 300 }), { numRuns: 4 * docs.length, seed: 9 });
+    let k = 0;
+    for (const doc of docs) {
+      const body = Buffer.from(doc.kind === 'json' ? doc.body : JSON.stringify({ text: doc.body, more: [doc.body] }));
+      const cuts = (size: number) => Array.from({ length: Math.ceil(body.length / size) - 1 }, (_, i) => (i + 1) * size);
+      expect(maskChunks(scanner, body, cuts(sizes[k++]!)), doc.body.slice(0, 80)).toBe(whole(scanner, body));
+      if (doc.kind === 'json') continue;
+      const deltas: string[] = [];
+      for (let at = 0; at < doc.body.length; at += sizes[k]! % 40 + 1) deltas.push(doc.body.slice(at, at + (sizes[k]! % 40) + 1));
+      k++;
+      expect(await sseText(scanner, deltas, sizes[k++]!), doc.body.slice(0, 80)).toBe(await sseText(scanner, [doc.body], 1 << 20));
+    }
+  }, 60_000);
 });
+
+const event = (name: string, data: unknown) => writeSseEvent({ event: name, data: JSON.stringify(data) });
+
+/** The text an Anthropic stream of these text deltas comes out with, fed to the SSE masker in `size`-byte chunks. */
+async function sseText(scanner: Scanner, deltas: readonly string[], size: number): Promise<string> {
+  let input = event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+  for (const text of deltas) input += event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
+  input += event('content_block_stop', { type: 'content_block_stop', index: 0 });
+  const m = createSseMasker({ scanner });
+  const bytes = Buffer.from(input);
+  const out: Uint8Array[] = [];
+  for (let at = 0; at < bytes.length; at += size) out.push(await m.write(bytes.subarray(at, at + size)));
+  out.push(await m.end());
+  const parser = new SseParser();
+  return [...parser.push(Buffer.concat(out)), ...parser.end()]
+    .map((e) => JSON.parse(e.data!) as { type: string; delta?: { text?: string } })
+    .filter((d) => d.type === 'content_block_delta')
+    .map((d) => d.delta!.text!)
+    .join('');
+}
