@@ -57,7 +57,7 @@ function oneByOne(scanner: Scanner, body: Uint8Array, values: readonly Value[]):
     else if (v.escaped) {
       const arena = new DecodeArena();
       const prefix = body.subarray(Math.max(0, v.start - reach), v.start);
-      arena.context(new Uint8Array(0), Buffer.concat([Buffer.alloc(reach - prefix.length), prefix]), reach, reach);
+      arena.context(Buffer.concat([Buffer.alloc(reach - prefix.length), prefix]), reach, reach); // NULs + raw bytes
       const [ds, de] = arena.decode(body, v.start, v.end, 0);
       for (const m of scanner.scanSegments(arena.bytes.subarray(0, arena.length), Uint32Array.from([ds, de]), 1)) {
         const [start, end] = arena.rawSpan(m.start, m.end);

@@ -11,8 +11,6 @@ export interface RawHit {
   rule: number;
 }
 
-const NO_BYTES = new Uint8Array(0);
-
 /** Reusable batches for one-shot inspections, one per scanner. */
 const SHARED_BATCHES = new WeakMap<Scanner, SegmentBatch>();
 
@@ -81,8 +79,6 @@ export class SegmentBatch {
    * bytes its window starts early). A value copied to the arena gets exactly these raw body bytes before it.
    */
   readonly reach: number;
-  /** The body bytes just before the buffer being added (a stream's already released bytes), at most `reach`. */
-  private before: Uint8Array = NO_BYTES;
   private merged: Uint8Array = new Uint8Array(0);
   private mergedBounds: Uint32Array<ArrayBufferLike> = new Uint32Array(64);
   /** Whole-value claims by field name: [start, end, ordinal, rule] rows, reused across bodies (no regrowth). */
@@ -97,13 +93,6 @@ export class SegmentBatch {
     this.mergeGap = 14 + this.reach;
   }
 
-  /**
-   * The body bytes just before the buffer the next values are added from (a stream masker's released tail, up to
-   * `reach` of them): a value near that buffer's start then sees the same context as in a scan of the whole body.
-   */
-  setBefore(before: Uint8Array): void {
-    this.before = before;
-  }
 
   /** A per-scanner batch reused by synchronous one-shot users (inspectJson); reset before use. */
   static shared(scanner: Scanner): SegmentBatch {
@@ -119,13 +108,13 @@ export class SegmentBatch {
   }
 
   /**
-   * Queue the raw content buf[start, end) of string value number `ordinal`. Every value is judged with the raw body
-   * bytes before it as context: a plain value is scanned in place; an escaped one (or a plain one whose context lies
-   * partly before `buf`) is decoded or copied into the arena after `reach` bytes of that raw context.
+   * Queue the raw content buf[start, end) of string value number `ordinal`. Every value is judged with the raw bytes
+   * before it in `buf` as context: a plain value is scanned in place, an escaped one is decoded into the arena after
+   * a copy of its `reach` raw bytes. (A stream masker puts the bytes it released before `buf`'s values in front.)
    */
   add(buf: Uint8Array, start: number, end: number, ordinal: number, escaped: boolean): void {
     if (end <= start) return;
-    if (!escaped && (start >= this.reach || this.before.length === 0)) {
+    if (!escaped) {
       const k = this.count++;
       if (2 * k + 2 > this.bounds.length) {
         this.bounds = grow(this.bounds, 2 * k + 2);
@@ -139,7 +128,7 @@ export class SegmentBatch {
     const k = this.escCount++;
     this.escBounds = grow(this.escBounds, 2 * k + 2);
     this.escOrdinals = grow(this.escOrdinals, k + 1);
-    this.arena.context(this.before, buf, start, this.reach);
+    this.arena.context(buf, start, this.reach);
     const [ds, de] = this.arena.decode(buf, start, end, 0);
     this.escBounds[2 * k] = ds;
     this.escBounds[2 * k + 1] = de;
@@ -214,9 +203,8 @@ export class SegmentBatch {
     }
   }
 
-  /** Drop everything queued (and the `before` bytes). */
+  /** Drop everything queued. */
   reset(): void {
-    this.before = NO_BYTES;
     this.count = 0;
     this.escCount = 0;
     this.claimCount = 0;

@@ -33,12 +33,12 @@ describe('DecodeArena', () => {
     );
   });
 
-  it('context: the reach bytes before buf[start] (buf, then the bytes before buf, then NULs), with no run', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 12 }), fc.uint8Array({ minLength: 1, maxLength: 12 }), fc.nat(12), fc.nat(10), (before, buf, at, reach) => {
+  it('context: the reach bytes before buf[start] (NULs where buf has fewer), with no run', () => {
+    fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 12 }), fc.nat(12), fc.nat(10), (buf, at, reach) => {
       const start = at % (buf.length + 1);
       const arena = new DecodeArena();
-      arena.context(before, buf, start, reach);
-      const body = Buffer.concat([Buffer.alloc(reach), before, buf.subarray(0, start)]); // NULs where the body has none
+      arena.context(buf, start, reach);
+      const body = Buffer.concat([Buffer.alloc(reach), buf.subarray(0, start)]);
       expect(Buffer.from(arena.bytes.subarray(0, arena.length))).toEqual(body.subarray(body.length - reach));
       const [ds, de] = arena.decode(Buffer.from('ab'), 0, 2, 100);
       expect([ds, de]).toEqual([reach, reach + 2]);

@@ -73,19 +73,17 @@ export class DecodeArena {
   }
 
   /**
-   * Append the `reach` raw bytes that precede buf[start] in the body, as context for the value appended next: buf's
-   * own bytes, then `before` (the body bytes just before buf[0]), then NULs where the body has none. They belong to no
-   * value (no run is recorded), so no hit lies in them; the confirm step reads them for context words only.
+   * Append the `reach` raw bytes that precede buf[start] (NULs where buf has fewer), as context for the value appended
+   * next. They belong to no value (no run is recorded), so no hit lies in them; the confirm step reads them for context
+   * words only.
    */
-  context(before: Uint8Array, buf: Uint8Array, start: number, reach: number): void {
+  context(buf: Uint8Array, start: number, reach: number): void {
     this.ensure(reach);
     const bytes = this.bytes;
     let n = this.length;
     const own = Math.min(start, reach);
-    const prior = Math.min(before.length, reach - own);
-    bytes.fill(0, n, n + reach - own - prior);
-    n += reach - own - prior;
-    for (let k = before.length - prior; k < before.length; k++) bytes[n++] = before[k]!;
+    bytes.fill(0, n, n + reach - own);
+    n += reach - own;
     for (let k = start - own; k < start; k++) bytes[n++] = buf[k]!;
     this.length = n;
   }

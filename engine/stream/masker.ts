@@ -139,17 +139,27 @@ class StreamMasker implements JsonMasker {
       return EMPTY;
     }
     const emitted = this.emitted;
-    const window = this.heldBytes === 0 ? chunk : concat(this.heldList, this.heldBytes, chunk);
     const values = collector.values;
-    batch.setBefore(this.released.bytes());
+    // A value within `reach` of the window start reads context words in bytes released before it: scan them in front.
+    const before = this.released.bytes();
+    const shift = collector.used > 0 && before.length > 0 && values[0]! - emitted < batch.reach ? before.length : 0;
+    const source = shift === 0 ? (this.heldBytes === 0 ? chunk : concat(this.heldList, this.heldBytes, chunk))
+      : concat(this.heldBytes === 0 ? [before] : [before, ...this.heldList], shift + this.heldBytes, chunk);
+    const window = shift === 0 ? source : source.subarray(shift);
     for (let i = 0; i < collector.used; i += 5) {
-      const s = values[i]! - emitted;
-      const e = values[i + 1]! - emitted;
+      const s = values[i]! - emitted + shift;
+      const e = values[i + 1]! - emitted + shift;
       if (values[i + 4]! >= 0) batch.claim(s, e, values[i + 2]!, values[i + 4]!);
-      else batch.add(window, s, e, values[i + 2]!, values[i + 3] === 1);
+      else batch.add(source, s, e, values[i + 2]!, values[i + 3] === 1);
     }
     collector.used = 0;
-    const hits = batch.size > 0 ? batch.scan(window) : NO_HITS;
+    const hits = batch.size > 0 ? batch.scan(source) : NO_HITS;
+    if (shift > 0) {
+      for (const h of hits) {
+        h.start -= shift;
+        h.end -= shift;
+      }
+    }
     const safeEnd = openAt >= 0 ? openAt : chunkStart + chunk.length;
     const cut = safeEnd - emitted;
     const out = hits.length === 0 ? window.subarray(0, cut) : this.mask(window, cut, sortedHits(hits));
