@@ -72,8 +72,6 @@ export class SegmentBatch {
   private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(8);
   private escCount = 0;
   private readonly arena: DecodeArena;
-  /** Bytes between the body and the decoded values in a merged scan: no context window reaches across. */
-  private readonly mergeGap: number;
   /**
    * Raw bytes before a value that the confirm step may read as context (the widest context window, plus the two
    * bytes its window starts early). A value copied to the arena gets exactly these raw body bytes before it.
@@ -90,7 +88,6 @@ export class SegmentBatch {
     this.arena = shared ? SHARED_ARENA : new DecodeArena();
     this.arena.reset();
     this.reach = contextReach(scanner.detectors);
-    this.mergeGap = 14 + this.reach;
   }
 
 
@@ -166,17 +163,16 @@ export class SegmentBatch {
 
   /**
    * Plain and escaped values of a small body in one scanner call (a call has a fixed cost of a few µs): the body,
-   * `mergeGap` NUL bytes, then the arena. Every value's confirm step sees the bytes it sees when scanned alone: the
-   * body around a plain value, and its raw context (see `add`) before an arena value.
+   * then the arena. Every value's confirm step sees the bytes it sees when scanned alone: the body around a plain
+   * value, and its `reach` raw context bytes (see `add`) before an arena value, which no context window reads past.
    */
   private scanMerged(source: Uint8Array, hits: RawHit[]): void {
     const arena = this.arena;
-    const base = source.length + this.mergeGap;
+    const base = source.length;
     const size = base + arena.length;
     if (this.merged.length < size) this.merged = new Uint8Array(Math.max(size, 2 * this.merged.length));
     const merged = this.merged;
     merged.set(source, 0);
-    merged.fill(0, source.length, base);
     merged.set(arena.bytes.subarray(0, arena.length), base);
     const count = this.count;
     const total = count + this.escCount;

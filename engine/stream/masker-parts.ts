@@ -99,11 +99,11 @@ export function concat(held: readonly Uint8Array[], heldBytes: number, chunk: Ui
 }
 
 /**
- * The last `reach` raw bytes a stream masker has released: the context a value near the start of the next window
- * reads (SegmentBatch.setBefore), so that context words before it count as in a scan of the whole body.
+ * The last `reach` raw bytes a stream masker has released: scanned in front of what it still holds, so that context
+ * words before a value or a match count as in a scan of the whole body.
  *
  * @example
- * const tail = new ReleasedTail(66); tail.push(window, cut); batch.setBefore(tail.bytes());
+ * const tail = new ReleasedTail(66); tail.push(window, cut); scanner.scan(Buffer.concat([tail.bytes(), held]));
  */
 export class ReleasedTail {
   private readonly store: Uint8Array;

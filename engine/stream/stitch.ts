@@ -20,9 +20,12 @@ const GATE_MIN = 64;
 export class HoldPlan {
   /** Bytes always held. */
   readonly base: number;
+  /** Released bytes a held tail is rescanned after: what a match's context may read before it (contextReach). */
+  readonly context: number;
   private readonly gated: Array<{ maxLength: number; keywords: string[] }> = [];
 
   constructor(detectors: readonly DetectorDefinition[], private readonly reach = KEYWORD_REACH) {
+    this.context = contextReach(detectors);
     let base = 1;
     for (const d of detectors) {
       const keywords = (d.keywords ?? []).filter((k) => k.length > 0).map((k) => k.toLowerCase());
@@ -59,9 +62,8 @@ export class HoldPlan {
  */
 export class TextStitcher {
   private pending = '';
-  /** The end of the released text (up to `reach` bytes): context words before a held match still count. */
+  /** The end of the released text (up to `hold.context` bytes): context words before a held match still count. */
   private before = '';
-  private readonly reach: number;
   /** Findings released so far (offsets are into the released text). */
   readonly found: MaskSpan[] = [];
   private released = 0;
@@ -72,9 +74,7 @@ export class TextStitcher {
     private readonly render: (detector: string, pointer: string) => string,
     private readonly hold: HoldPlan,
     private readonly shouldMask?: (detector: string, pointer: string) => boolean,
-  ) {
-    this.reach = contextReach(scanner.detectors);
-  }
+  ) {}
 
   /** Bytes currently held. */
   get held(): number {
@@ -124,7 +124,7 @@ export class TextStitcher {
     out += buf.toString('utf8', at, cut);
     this.released += cut;
     this.pending = buf.toString('utf8', cut);
-    let from = Math.max(0, p + cut - this.reach);
+    let from = Math.max(0, p + cut - this.hold.context);
     while (from < p + cut && (whole[from]! & 0xc0) === 0x80) from++; // a whole UTF-8 character
     this.before = whole.toString('utf8', from, p + cut);
     return out;

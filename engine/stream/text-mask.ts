@@ -3,7 +3,7 @@ import type { Scanner } from '../scan/scanner.js';
 import { SluiceError } from '../errors.js';
 import { FindingCounter, inspectJson } from './inspect.js';
 import { HoldPlan, shifted } from './stitch.js';
-import { contextReach } from './detect.js';
+import { ReleasedTail } from './masker-parts.js';
 import { applyMasks } from './rewriter.js';
 import type { JsonLimits } from './tokenizer.js';
 import type { FindingSummary, MaskSpan, Placeholder } from './types.js';
@@ -89,10 +89,9 @@ export function createTextMasker(opts: TextStreamOptions): ByteMasker {
   const { scanner, shouldMask } = opts;
   const hold = new HoldPlan(scanner.detectors);
   const counter = new FindingCounter();
-  const reach = contextReach(scanner.detectors);
   let pending: Buffer = EMPTY;
-  /** The last released bytes (up to `reach`): context words before a held match still count. */
-  let before: Buffer = EMPTY;
+  /** The last released bytes (up to `hold.context`): context words before a held match still count. */
+  const released = new ReleasedTail(hold.context);
 
   function step(chunk: Uint8Array, final: boolean): Uint8Array {
     const buf = pending.length === 0 ? view(chunk) : chunk.length === 0 ? pending : Buffer.concat([pending, chunk]);
@@ -100,6 +99,7 @@ export function createTextMasker(opts: TextStreamOptions): ByteMasker {
       pending = pending.length === 0 ? Buffer.from(buf) : buf; // a copy: the caller may reuse its chunk
       return EMPTY;
     }
+    const before = released.bytes();
     const matches = buf.length === 0 ? [] : before.length === 0 ? shifted(scanner.scan(buf), 0) : shifted(scanner.scan(Buffer.concat([before, buf])), before.length);
     let cut = final ? buf.length : Math.max(0, hold.holdFrom(buf));
     // Only ever move the cut back: terminates, and a match straddling it is rescanned whole next time.
@@ -117,7 +117,7 @@ export function createTextMasker(opts: TextStreamOptions): ByteMasker {
     const kept = shouldMask ? spans.filter((s) => shouldMask(s.detector, s.pointer)) : spans;
     const head = buf.subarray(0, cut);
     pending = cut < buf.length ? Buffer.from(buf.subarray(cut)) : EMPTY;
-    before = cut >= reach ? Buffer.from(head.subarray(cut - reach)) : Buffer.concat([before.subarray(Math.max(0, before.length - (reach - cut))), head]);
+    released.push(head, cut);
     return kept.length ? applyMasks(head, kept, { placeholder: opts.placeholder }) : head;
   }
 
