@@ -104,28 +104,17 @@ Napi::Value Database::ScanRegionsInto(const Napi::CallbackInfo& info) {
   const uint32_t count = args.count;
   const uint32_t* b = args.bounds;
   Napi::Uint32Array out = OutArray(env, info[3]);
-  size_t total = 0;
   for (uint32_t i = 0; i < count; i++) {
     if (b[2 * i] >= b[2 * i + 1] || b[2 * i + 1] > length) {
       throw Napi::RangeError::New(env, "region " + std::to_string(i) + " is empty or out of range");
     }
-    total += b[2 * i + 1] - b[2 * i] + 1;
   }
-  if (total > UINT_MAX) throw Napi::RangeError::New(env, "regions longer than 4 GiB");
-  DatabaseHandle& h = *handle_;
-  PackSegments(data, b, count);
-  Collector collector(h, false, true);
-  if (count > 0) {
-    collector.MapSegments(h.packedBounds.data(), count, 0);
-    hs_error_t rc = hs_scan(h.db, h.packed.data(), static_cast<unsigned int>(total), 0, GetData(env)->scratch,
-                            Collector::OnMatch, &collector);
-    if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
-  }
-  ShiftToOriginal(b);  // packed offsets back to offsets of `bytes`
+  Collector collector(*handle_, false, true);
+  ScanPacked(env, data, b, count, collector);
   return Napi::Number::New(env, static_cast<double>(collector.CopyTo(out.Data(), out.ElementLength())));
 }
 
-Napi::Uint32Array Database::OutArray(Napi::Env env, const Napi::Value& value) {
+Napi::Uint32Array OutArray(Napi::Env env, const Napi::Value& value) {
   if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
     throw Napi::TypeError::New(env, "out must be a Uint32Array");
   }
@@ -181,18 +170,9 @@ void Database::RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collec
     if (b[2 * i] > b[2 * i + 1] || b[2 * i + 1] > length) throw Napi::RangeError::New(env, "segment " + std::to_string(i) + " out of range");
   }
   if (count > 1) {
-    // Far apart (or unsorted): the segments' bytes back to back, a NUL after each, in one hs_scan (a call costs
-    // about as much as scanning a kilobyte, a copy a few percent of a scan). Ends are mapped to their segment in
-    // the packed bytes, then shifted back; an end in no segment (a match over a join) is dropped, and one inside
-    // a segment is at worst a spurious candidate: the confirm step runs on the original bytes within the segment.
-    PackSegments(data, b, count);
-    DatabaseHandle& h = *handle_;
-    if (h.packed.empty()) return;
-    collector.MapSegments(h.packedBounds.data(), count, 0);
-    hs_error_t rc = hs_scan(h.db, h.packed.data(), static_cast<unsigned int>(h.packed.size()), 0, scratch,
-                            Collector::OnMatch, &collector);
-    if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
-    ShiftToOriginal(b);
+    // Far apart (or unsorted): the segments packed into one hs_scan (a call costs about as much as scanning a
+    // kilobyte, a copy a few percent of a scan).
+    ScanPacked(env, data, b, count, collector);
     return;
   }
   if (count == 1 && b[0] < b[1]) {
@@ -200,6 +180,20 @@ void Database::RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collec
     hs_error_t rc = hs_scan(handle_->db, data + b[0], b[1] - b[0], 0, scratch, Collector::OnMatch, &collector);
     if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
   }
+}
+
+// One hs_scan over the (validated) segments' bytes back to back, a NUL after each. Ends are mapped to their segment in
+// the packed bytes, then shifted back to offsets of `data`; an end in no segment (a match over a join) is dropped, and
+// one inside a segment is at worst a spurious candidate: the confirm step runs on the original bytes.
+void Database::ScanPacked(Napi::Env env, const char* data, const uint32_t* b, uint32_t count, Collector& collector) {
+  PackSegments(data, b, count);
+  DatabaseHandle& h = *handle_;
+  if (h.packed.empty()) return;
+  collector.MapSegments(h.packedBounds.data(), count, 0);
+  hs_error_t rc = hs_scan(h.db, h.packed.data(), static_cast<unsigned int>(h.packed.size()), 0, GetData(env)->scratch,
+                          Collector::OnMatch, &collector);
+  if (rc != HS_SUCCESS) ThrowHs(env, "hs_scan", rc);
+  ShiftToOriginal(b);
 }
 
 // Copies the (validated) segments [b[2i], b[2i+1]) back to back into handle_->packed, a NUL after each non-empty

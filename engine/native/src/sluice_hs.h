@@ -30,6 +30,8 @@ void EnsureScratch(Napi::Env env, const hs_database_t* db);
 [[noreturn]] void ThrowHs(Napi::Env env, const char* what, hs_error_t code);
 // Borrows the bytes of a Buffer / Uint8Array (no copy); throws TypeError otherwise.
 void BorrowBytes(Napi::Env env, const Napi::Value& value, const char* name, const char** data, size_t* length);
+// The `out` argument of the *Into methods: a Uint32Array; throws TypeError otherwise.
+Napi::Uint32Array OutArray(Napi::Env env, const Napi::Value& value);
 
 // A compiled database shared by its JS wrapper and every stream opened on it.
 struct DatabaseHandle {
@@ -104,10 +106,10 @@ class Database : public Napi::ObjectWrap<Database> {
   // Runs a segments scan into `collector` (validates bounds; throws on bad input).
   void RunBlock(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
   void RunSegments(Napi::Env env, const Napi::CallbackInfo& info, Collector& collector);
-  // Packs validated segments into handle_->packed / packedBounds; ShiftToOriginal maps collected ends back.
+  // One hs_scan over validated segments packed back to back (PackSegments), ends mapped back (ShiftToOriginal).
+  void ScanPacked(Napi::Env env, const char* data, const uint32_t* b, uint32_t count, Collector& collector);
   void PackSegments(const char* data, const uint32_t* b, uint32_t count);
   void ShiftToOriginal(const uint32_t* b);
-  static Napi::Uint32Array OutArray(Napi::Env env, const Napi::Value& value);
   // The (bytes, bounds: Uint32Array [s0, e0, …], count) arguments of the segment scans, checked (block mode only).
   struct SegmentArgs {
     const char* data;

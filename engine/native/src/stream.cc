@@ -51,10 +51,7 @@ Napi::Value Stream::Write(const Napi::CallbackInfo& info) {
 // else those results as a new Uint32Array (a stream write cannot be repeated). No allocation when they fit.
 Napi::Value Stream::WriteInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
-    throw Napi::TypeError::New(env, "out must be a Uint32Array");
-  }
-  Napi::Uint32Array out = info[1].As<Napi::Uint32Array>();
+  Napi::Uint32Array out = OutArray(env, info[1]);
   Collector collector(*handle_, false, false);
   Run(info, collector);
   const size_t length = collector.CopyTo(out.Data(), out.ElementLength());
