@@ -7,7 +7,7 @@ import { DataValueDecisions } from './decision-reader.js';
 import { parseArtifact } from './load.js';
 import { builtinPolicyDir, packageRoot } from './paths.js';
 import { compileFixture, FIXTURE_ROOT, opaAvailable, regoDecision } from './rego-fixture.js';
-import { dataResultValue } from './result-ref.js';
+import { resultValueAddress } from './result-ref.js';
 import { prepareRuntime, type PolicyRuntime } from './runtime.js';
 
 const MEMORY = { initialPages: 8, maxPages: 1024 };
@@ -17,18 +17,18 @@ async function runtimeOf(bundle: string): Promise<PolicyRuntime> {
   return prepareRuntime(parseArtifact(readFileSync(bundle), bundle), { memory: MEMORY });
 }
 
-describe('dataResultValue', () => {
+describe('resultValueAddress', () => {
   it('finds nothing in memory that does not hold a one-element result set', () => {
     const view = Buffer.alloc(4096);
-    expect(dataResultValue(view, 0, 0, 4096)).toBe(0);
-    expect(dataResultValue(view, 100, 0, 4096)).toBe(0); // type tag 0
+    expect(resultValueAddress(view, 0)).toBe(0);
+    expect(resultValueAddress(view, 100)).toBe(0); // type tag 0
     view[100] = 7; // a set whose length is 0
-    expect(dataResultValue(view, 100, 0, 4096)).toBe(0);
+    expect(resultValueAddress(view, 100)).toBe(0);
     view.writeUInt32LE(1, 112); // length 1, but buckets point outside memory
     view.writeUInt32LE(1, 108);
     view.writeUInt32LE(1 << 30, 104);
-    expect(dataResultValue(view, 100, 0, 4096)).toBe(0);
-    expect(dataResultValue(view, 4095, 0, 4096)).toBe(0);
+    expect(resultValueAddress(view, 100)).toBe(0);
+    expect(resultValueAddress(view, 4095)).toBe(0);
   });
 });
 

@@ -61,15 +61,3 @@ export function resultValueAddress(view: Buffer, resultSet: number): number {
   for (let i = 0; i < length; i++) if (view[bytes + i] !== RESULT[i]) return 0; // shorter than a compare() call
   return value > 0 && value < size ? value : 0;
 }
-
-/**
- * The address of `v` in a result set `{{"result": v}}` when `v` lies in `[low, high)` (the data document,
- * never written by an evaluation), else 0.
- *
- * @example
- * const value = dataResultValue(view, resultSetAddr, policy.baseHeapPtr, policy.dataHeapPtr);
- */
-export function dataResultValue(view: Buffer, resultSet: number, low: number, high: number): number {
-  const value = resultValueAddress(view, resultSet);
-  return value >= low && value < high ? value : 0;
-}
