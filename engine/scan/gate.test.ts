@@ -87,6 +87,30 @@ describe.skipIf(!nativeAvailable)('trigger-gated detectors (native engine)', () 
     }
   });
 
+  it('give each of several interleaved streams its block results (the streams share their result buffers)', () => {
+    const docs = generateCorpus(detectors, { seed: 5, perDetector: 4, negatives: 30 });
+    const small = Buffer.from(docs.slice(0, 20).map((d) => d.body).join(' 0000 '));
+    const large = Buffer.from(docs.map((d) => d.body).join(' 0000 ')); // its writes outgrow the buffers the small one sized
+    const inputs = [small, large, small.subarray(7)];
+    const expected = inputs.map((bytes) => strip(exact.scan(bytes)).sort());
+    const streams = inputs.map(() => fast.openStream());
+    const got: Match[][] = inputs.map(() => []);
+    const sizes = [97, 8192, 61];
+    for (let at = 0; ; at++) {
+      let active = false;
+      inputs.forEach((bytes, k) => {
+        const from = at * sizes[k]!;
+        if (from >= bytes.length) return;
+        active = true;
+        got[k]!.push(...streams[k]!.write(bytes.subarray(from, from + sizes[k]!)));
+      });
+      if (!active) break;
+    }
+    streams.forEach((stream, k) => got[k]!.push(...stream.end()));
+    got.forEach((matches, k) => expect(strip(matches).sort(), `stream ${k}`).toEqual(expected[k]));
+    expect(expected[1]!.length).toBeGreaterThan(100);
+  });
+
   it('give the same matches as ungated scanning on the corpus, the examples and digit-heavy text', () => {
     const docs = generateCorpus(detectors, { seed: 7, perDetector: 6, negatives: 150 });
     const texts = [...docs.map((d) => d.body), ...gated.flatMap((d) => [...d.examples.match, ...d.examples.noMatch]), docs.map((d) => d.body).join('\n')];

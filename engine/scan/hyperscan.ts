@@ -3,7 +3,7 @@ import { SluiceError } from '../errors.js';
 import type { DetectorDefinition, Match, Scanner, ScanStream } from './scanner.js';
 import { confirmFixed, confirmRange, latin1, type CompiledRule, type TextWindow } from './confirm.js';
 import { sortMatches } from './confirm-stream.js';
-import { nativeStream, runScan, type GatedStream } from './native-stream.js';
+import { nativeStream, runScan, StreamBuffers, type GatedStream } from './native-stream.js';
 import { cachedCompile, type DatabaseSpec } from './cache.js';
 import { fieldMatcher } from './fields.js';
 import type { NativeBinding, NativeDatabase } from './native.js';
@@ -52,6 +52,7 @@ export function createNativeScanner(
   let streamDbs: (NativeDatabase | null)[] | undefined;
   const forField = fieldMatcher(detectors);
   const regions = new Regions();
+  const streamBuffers = new StreamBuffers();
   // One reusable result buffer per database: scans allocate nothing on the JS side unless results outgrow it.
   const outs = block.map(() => new Uint32Array(1024));
   const empty = new Uint32Array(0);
@@ -102,7 +103,7 @@ export function createNativeScanner(
     openStream(): ScanStream {
       streamDbs ??= streamGroups.map((ids, k) => (ids.length + streamTriggers(k).length === 0 ? null : compile(binding, spec('stream', ids, streamTriggers(k)), detectors, ids, options.cacheDir)));
       const live = streamGroups.flatMap((ids, k) => (streamDbs![k] ? [k] : []));
-      return nativeStream(live.map((k) => streamDbs![k]!), live.map((k) => streamGroups[k]!), rules, gatedStream, live[0] === 0 ? parts[0]!.fixed : null);
+      return nativeStream(live.map((k) => streamDbs![k]!), live.map((k) => streamGroups[k]!), rules, gatedStream, live[0] === 0 ? parts[0]!.fixed : null, streamBuffers);
     },
     detectorsForField: forField,
   };

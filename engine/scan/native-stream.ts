@@ -19,6 +19,21 @@ export interface GatedStream {
 }
 
 /**
+ * Result buffers of the native streams of one scanner, shared: a stream uses them only inside `write` / `end`
+ * (synchronous), so one grown pair serves every stream, and a new stream's first large write neither rescans its
+ * trigger regions into a larger buffer nor gets its rows as a new array.
+ *
+ * @example
+ * const buffers = new StreamBuffers(); nativeStream(dbs, groups, rules, null, null, buffers);
+ */
+export class StreamBuffers {
+  /** Results of the libhs stream writes (grown to the largest write's). */
+  rows = new Uint32Array(256);
+  /** Results of the trigger-region scans (grown to the largest). */
+  out = new Uint32Array(64);
+}
+
+/**
  * Run a libhs call, turning its failure into SLUICE_ERR_SCAN.
  *
  * @example
@@ -39,19 +54,19 @@ export function runScan<T>(scan: () => T): T {
  * chunking gives the block result.
  *
  * `fixed`: per rule, the width of a fixed-width pattern of the first database (see confirmFixed), or null.
+ * `buffers`: the scanner's shared result buffers.
  *
  * @example
- * const stream = nativeStream(streamDbs, groups, rules, gated, null); stream.write(chunk); stream.end();
+ * const stream = nativeStream(streamDbs, groups, rules, gated, null, new StreamBuffers()); stream.write(chunk); stream.end();
  */
 export function nativeStream(
   dbs: readonly NativeDatabase[], groups: readonly Uint32Array[], rules: readonly CompiledRule[], gated: GatedStream | null, fixed: Int32Array | null,
+  buffers: StreamBuffers,
 ): ScanStream {
   const streams = dbs.map((db) => db.openStream());
   const state = new ConfirmState(rules, [], 'bytes', fixed);
   const pending: number[] = []; // trigger regions [start, end) not scanned yet, in order
   const regions = new Regions();
-  let out = new Uint32Array(64);
-  let rows = new Uint32Array(256); // results of the libhs stream writes, reused (grown to the largest write's)
   const maxReach = gated ? Math.max(...gated.triggers.map((t) => t.reach)) : 0;
   let ended = false;
 
@@ -87,12 +102,12 @@ export function nativeStream(
       pending.splice(0, n);
       if (regions.count > 0) {
         const bytes = state.bytes(from, to);
-        let found = runScan(() => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
-        if (found > out.length) {
-          out = new Uint32Array(Math.max(found, 2 * out.length));
-          found = runScan(() => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
+        let found = runScan(() => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, buffers.out));
+        if (found > buffers.out.length) {
+          buffers.out = new Uint32Array(Math.max(found, 2 * buffers.out.length));
+          found = runScan(() => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, buffers.out));
         }
-        const rows = out.subarray(0, found);
+        const rows = buffers.out.subarray(0, found);
         for (let i = 0; i < rows.length; i += 4) {
           for (const r of g.shared[rows[i]!]!) {
             const rule = rules[r]!;
@@ -110,9 +125,9 @@ export function nativeStream(
     write(chunk: Uint8Array): Match[] {
       if (ended) throw new SluiceError('SLUICE_ERR_SCAN', 'write after end of stream');
       for (let k = 0; k < streams.length; k++) {
-        const found = runScan(() => streams[k]!.writeInto(chunk, rows));
-        if (typeof found !== 'number') rows = new Uint32Array(2 * found.length); // larger for the next chunk
-        mark(typeof found === 'number' ? rows.subarray(0, found) : found, groups[k]!, k);
+        const found = runScan(() => streams[k]!.writeInto(chunk, buffers.rows));
+        if (typeof found !== 'number') buffers.rows = new Uint32Array(2 * found.length); // larger for the next chunk
+        mark(typeof found === 'number' ? buffers.rows.subarray(0, found) : found, groups[k]!, k);
       }
       state.append(chunk);
       if (gated) scanRegions(gated, false);
