@@ -53,6 +53,15 @@ export interface NativeBinding {
   compile(patterns: string[], flags: Uint32Array, mode: 'block' | 'stream', gaps: Uint32Array): NativeDatabase;
   deserialize(bytes: Uint8Array, mode: 'block' | 'stream', gaps: Uint32Array): NativeDatabase;
   expressionInfo(pattern: string, flags: number): { minWidth: number; maxWidth: number | null };
+  /**
+   * DecodeArena.decode in C++ (engine/native/src/json_decode.cc): the decoded form of validated raw JSON string content
+   * src[start, end) appended to `out` at state[0], its runs to the run arrays at state[1]. Returns 0 (state advanced),
+   * or minus the run capacity needed (nothing committed). Absent from bindings built before it.
+   */
+  decodeJsonString?(
+    src: Uint8Array, start: number, end: number, rawBase: number, out: Uint8Array, state: Int32Array,
+    runDec: Int32Array, runRaw: Int32Array, runRawLen: Int32Array,
+  ): number;
 }
 
 /** The outcome of loading the binding: the binding, or why it is unavailable. */

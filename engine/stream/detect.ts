@@ -86,7 +86,7 @@ export class SegmentBatch {
   /** `shared`: use one module-wide scratch arena (for synchronous one-shot users like inspectJson). */
   constructor(private readonly scanner: Scanner, shared = false) {
     this.arena = shared ? SHARED_ARENA : new DecodeArena();
-    this.arena.reset();
+    this.reset();
     this.reach = contextReach(scanner.detectors);
   }
 
@@ -205,6 +205,7 @@ export class SegmentBatch {
     this.escCount = 0;
     this.claimCount = 0;
     this.arena.reset();
+    this.arena.useNative(this.scanner.engine === 'native'); // the shared arena serves batches of both engines
   }
 
 }

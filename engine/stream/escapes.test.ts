@@ -2,6 +2,9 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { DecodeArena } from './escapes.js';
+import { loadNative } from '../scan/native.js';
+
+const nativeLoads = loadNative().ok;
 
 /** Raw JSON string content (no quotes) of `text`, with some characters escaped as \uXXXX. */
 function rawOf(text: string, unicodeEvery: number): string {
@@ -13,9 +16,20 @@ function rawOf(text: string, unicodeEvery: number): string {
   return out;
 }
 
-describe('DecodeArena', () => {
-  it('decodes like JSON.parse (UTF-8 bytes, lone surrogates as U+FFFD), short and long plain runs, in one arena', () => {
+describe.each([
+  { decoder: 'js', native: false },
+  // the native decoder needs the binding (make native; libhs present)
+  ...(nativeLoads ? [{ decoder: 'native', native: true }] : []),
+])('DecodeArena ($decoder decoder)', ({ native }) => {
+  const newArena = () => {
     const arena = new DecodeArena();
+    arena.useNative(native);
+    expect(arena.native).toBe(native);
+    return arena;
+  };
+
+  it('decodes like JSON.parse (UTF-8 bytes, lone surrogates as U+FFFD), short and long plain runs, in one arena', () => {
+    const arena = newArena();
     const plain = fc.string({ unit: 'binary', maxLength: 40 });
     const long = fc.string({ unit: 'grapheme-ascii', minLength: 250, maxLength: 700 });
     fc.assert(
@@ -36,7 +50,7 @@ describe('DecodeArena', () => {
   it('context: the reach bytes before buf[start] (NULs where buf has fewer), with no run', () => {
     fc.assert(fc.property(fc.uint8Array({ minLength: 1, maxLength: 12 }), fc.nat(12), fc.nat(10), (buf, at, reach) => {
       const start = at % (buf.length + 1);
-      const arena = new DecodeArena();
+      const arena = newArena();
       arena.context(buf, start, reach);
       const body = Buffer.concat([Buffer.alloc(reach), buf.subarray(0, start)]);
       expect(Buffer.from(arena.bytes.subarray(0, arena.length))).toEqual(body.subarray(body.length - reach));
@@ -46,8 +60,19 @@ describe('DecodeArena', () => {
     }));
   });
 
+  it('grows its run map for a long value with many escapes, appended after earlier values', () => {
+    const arena = newArena();
+    const lines = Buffer.from(JSON.stringify(Array.from({ length: 3000 }, (_, i) => `line ${i} "q"`).join('\n')));
+    const first = Buffer.from('ab\\ncd');
+    arena.decode(first, 0, first.length, 0);
+    const [s, e] = arena.decode(lines, 1, lines.length - 1, 1000);
+    expect(Buffer.from(arena.bytes.subarray(s, e)).toString()).toBe(JSON.parse(lines.toString()));
+    const at = Buffer.from(arena.bytes.subarray(s, e)).indexOf('line 2999');
+    expect(arena.rawSpan(s + at, s + at + 9)).toEqual([1000 + lines.indexOf('line 2999'), 1000 + lines.indexOf('line 2999') + 9]);
+  });
+
   it('maps decoded spans back to raw offsets, widened to whole escapes', () => {
-    const arena = new DecodeArena();
+    const arena = newArena();
     const raw = Buffer.from(`${'p'.repeat(300)}\\u0041KIA\\n${'q'.repeat(20)}`);
     const [s, e] = arena.decode(raw, 0, raw.length, 7);
     expect(e - s).toBe(300 + 4 + 1 + 20);
@@ -57,7 +82,7 @@ describe('DecodeArena', () => {
   });
 
   it('differential: decoded bytes and rawSpan of every decoded span match a byte-by-byte oracle (every escape form)', () => {
-    const arena = new DecodeArena();
+    const arena = newArena();
     // One character written raw (when JSON allows it), as a short escape, or as \uXXXX (surrogates alone or paired).
     const piece = fc.oneof(
       fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).map((ch) => JSON.stringify(ch).slice(1, -1)),

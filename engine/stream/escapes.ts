@@ -1,8 +1,30 @@
 /** @module stream/escapes — decode JSON string escapes to UTF-8 bytes for detection, with a map back to raw offsets. */
+import { loadNative, type NativeBinding } from '../scan/native.js';
 
 const decoder = new TextDecoder('utf-8');
 const EMPTY_BYTES = new Uint8Array(0);
 const EMPTY_RUNS = new Int32Array(0);
+
+type NativeDecode = NonNullable<NativeBinding['decodeJsonString']>;
+
+/**
+ * Values shorter than this decode in JS even with the native decoder: a native call costs ~0.6 µs, the JS loop
+ * about as much at ~400 bytes (16 B: 0.2 vs 1.0 µs; 1 KB: 1.3 vs 0.8 µs; 4 KB: 4.8 vs 1.4 µs).
+ */
+const NATIVE_MIN_BYTES = 512;
+
+/** [length, runs] passed to and from the native decoder (each call is synchronous: one array serves every arena). */
+const NATIVE_STATE = new Int32Array(2);
+let nativeDecode: NativeDecode | null | undefined;
+
+/** The binding's decoder (engine/native/src/json_decode.cc), or null when the binding does not load. */
+function nativeDecoder(): NativeDecode | null {
+  if (nativeDecode === undefined) {
+    const load = loadNative();
+    nativeDecode = load.ok && typeof load.binding.decodeJsonString === 'function' ? load.binding.decodeJsonString : null;
+  }
+  return nativeDecode;
+}
 
 /** Decode a hex digit (input already validated by the tokenizer). */
 function hex(c: number): number {
@@ -40,6 +62,21 @@ export class DecodeArena {
   /** Raw length of an escape run, or -1 for a plain (linear) run. */
   private runRawLen: Int32Array = EMPTY_RUNS;
   private runs = 0;
+  /** The native decoder in use (see useNative), or null: the JS loop. */
+  private decoder: NativeDecode | null = null;
+
+  /**
+   * Decode values of NATIVE_MIN_BYTES or more in C++ when `on` and the binding loads (the native engine's batches),
+   * else in JS. Both give the same bytes and runs (escapes.test.ts).
+   */
+  useNative(on: boolean): void {
+    this.decoder = on ? nativeDecoder() : null;
+  }
+
+  /** True when decode runs in the native binding. */
+  get native(): boolean {
+    return this.decoder !== null;
+  }
 
   /** Forget the contents (keeps the memory). */
   reset(): void {
@@ -57,19 +94,23 @@ export class DecodeArena {
 
   private run(dec: number, raw: number, rawLen: number): void {
     const k = this.runs++;
-    if (k === this.runDec.length) {
-      const grow = (a: Int32Array) => {
-        const b = new Int32Array(Math.max(64, a.length * 2));
-        b.set(a);
-        return b;
-      };
-      this.runDec = grow(this.runDec);
-      this.runRaw = grow(this.runRaw);
-      this.runRawLen = grow(this.runRawLen);
-    }
+    if (k === this.runDec.length) this.growRuns(k + 1);
     this.runDec[k] = dec;
     this.runRaw[k] = raw;
     this.runRawLen[k] = rawLen;
+  }
+
+  /** Room for at least `need` runs. */
+  private growRuns(need: number): void {
+    const size = Math.max(64, this.runDec.length * 2, need);
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a.subarray(0, this.runs));
+      return b;
+    };
+    this.runDec = grow(this.runDec);
+    this.runRaw = grow(this.runRaw);
+    this.runRawLen = grow(this.runRawLen);
   }
 
   /**
@@ -114,6 +155,7 @@ export class DecodeArena {
    */
   decode(buf: Uint8Array, start: number, end: number, rawBase: number): [number, number] {
     this.ensure(end - start);
+    if (this.decoder !== null && end - start >= NATIVE_MIN_BYTES) return this.decodeNative(buf, start, end, rawBase);
     const first = this.length;
     const src = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     // One bulk copy of the raw content, then escapes are decoded in place: a decoded escape is never longer
@@ -181,6 +223,21 @@ export class DecodeArena {
     }
     this.length = w;
     return [first, w];
+  }
+
+  private decodeNative(buf: Uint8Array, start: number, end: number, rawBase: number): [number, number] {
+    const first = this.length;
+    const state = NATIVE_STATE;
+    state[0] = first;
+    state[1] = this.runs;
+    for (;;) {
+      const need = this.decoder!(buf, start, end, rawBase, this.bytes, state, this.runDec, this.runRaw, this.runRawLen);
+      if (need === 0) break;
+      this.growRuns(-need);
+    }
+    this.length = state[0]!;
+    this.runs = state[1]!;
+    return [first, this.length];
   }
 
   private runOf(d: number): number {

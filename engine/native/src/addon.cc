@@ -1,4 +1,4 @@
-// @module native/addon — module init and free functions: compile, deserialize, expressionInfo, version.
+// @module native/addon — module init and free functions: compile, deserialize, expressionInfo, decodeJsonString, version.
 #include "sluice_hs.h"
 
 namespace sluice {
@@ -125,6 +125,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compile", Napi::Function::New<Compile>(env, "compile"));
   exports.Set("deserialize", Napi::Function::New<Deserialize>(env, "deserialize"));
   exports.Set("expressionInfo", Napi::Function::New<ExpressionInfo>(env, "expressionInfo"));
+  exports.Set("decodeJsonString", Napi::Function::New<DecodeJsonString>(env, "decodeJsonString"));
   exports.Set("version", Napi::String::New(env, hs_version()));
   Napi::Object flags = Napi::Object::New(env);
   flags.Set("CASELESS", HS_FLAG_CASELESS);
