@@ -1,6 +1,7 @@
 /** @module bench/tokenizer — Sluice's byte-level tokenizer vs JSON.parse and @streamparser/json, MB/s on generated bodies. */
 import { Tokenizer } from '@streamparser/json';
 import { JsonTokenizer, NOOP_VISITOR } from '../engine/index.js';
+import { nativeStrings } from '../engine/stream/native-strings.js';
 import { anthropicRequest, recordList } from './payloads.js';
 import { isMain, measure, printTable, type BenchResult } from './types.js';
 
@@ -25,7 +26,8 @@ export function chunked(bytes: Buffer, write: (chunk: Buffer) => void): void {
 
 /**
  * MB/s of JSON.parse (baseline: the whole body, after concat + toString), @streamparser/json's Tokenizer and
- * Sluice's tokenizer (tokenize + validate + pointer stack, 64 KiB chunks). Target: Sluice ≥ 1.5× JSON.parse.
+ * Sluice's tokenizer (tokenize + validate + pointer stack, 64 KiB chunks), in JS and, with the addon, with its native
+ * string loop. Target: Sluice ≥ 1.5× JSON.parse.
  *
  * @example
  * printTable(await run());
@@ -47,6 +49,15 @@ export async function run(): Promise<BenchResult[]> {
         t.end();
       },
     };
+    // what the native scanner engine's maskers run: long strings scanned in the addon (json_strings.cc)
+    if (nativeStrings().stringStop !== null) {
+      cases['sluice tokenize-only, native string loop'] = () => {
+        const t = new JsonTokenizer(NOOP_VISITOR);
+        t.useNative(true);
+        chunked(bytes, (c) => t.write(c));
+        t.end();
+      };
+    }
     const results = await measure(`tokenizer ${label}`, cases);
     const mbps = (i: number) => (results[i]!.hz * bytes.length) / 1e6;
     Object.keys(cases).forEach((name, i) => {

@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "sluice_hs",
-      "sources": ["src/addon.cc", "src/database.cc", "src/stream.cc", "src/collector.cc", "src/json_decode.cc"],
+      "sources": ["src/addon.cc", "src/database.cc", "src/stream.cc", "src/collector.cc", "src/json_strings.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],

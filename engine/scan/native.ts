@@ -54,7 +54,7 @@ export interface NativeBinding {
   deserialize(bytes: Uint8Array, mode: 'block' | 'stream', gaps: Uint32Array): NativeDatabase;
   expressionInfo(pattern: string, flags: number): { minWidth: number; maxWidth: number | null };
   /**
-   * DecodeArena.decode in C++ (engine/native/src/json_decode.cc): the decoded form of validated raw JSON string content
+   * DecodeArena.decode in C++ (engine/native/src/json_strings.cc): the decoded form of validated raw JSON string content
    * src[start, end) appended to `out` at state[0], its runs to the run arrays at state[1]. Returns 0 (state advanced),
    * or minus the run capacity needed (nothing committed). Absent from bindings built before it.
    */
@@ -62,6 +62,12 @@ export interface NativeBinding {
     src: Uint8Array, start: number, end: number, rawBase: number, out: Uint8Array, state: Int32Array,
     runDec: Int32Array, runRaw: Int32Array, runRawLen: Int32Array,
   ): number;
+  /**
+   * The JsonTokenizer's string loop in C++ (json_strings.cc): stop * 2 + escaped, where stop is the first index in
+   * [from, to) at a quote, a control byte, or a backslash not followed by a two-byte escape within range (`to` when
+   * none), and escaped = 1 when it stepped over a two-byte escape. Absent from bindings built before it.
+   */
+  findJsonStringStop?(bytes: Uint8Array, from: number, to: number): number;
 }
 
 /** The outcome of loading the binding: the binding, or why it is unavailable. */

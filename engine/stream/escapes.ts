@@ -1,11 +1,9 @@
 /** @module stream/escapes — decode JSON string escapes to UTF-8 bytes for detection, with a map back to raw offsets. */
-import { loadNative, type NativeBinding } from '../scan/native.js';
+import { nativeStrings, type NativeDecode } from './native-strings.js';
 
 const decoder = new TextDecoder('utf-8');
 const EMPTY_BYTES = new Uint8Array(0);
 const EMPTY_RUNS = new Int32Array(0);
-
-type NativeDecode = NonNullable<NativeBinding['decodeJsonString']>;
 
 /**
  * Values shorter than this decode in JS even with the native decoder: a native call costs ~0.6 µs, the JS loop
@@ -15,16 +13,6 @@ const NATIVE_MIN_BYTES = 512;
 
 /** [length, runs] passed to and from the native decoder (each call is synchronous: one array serves every arena). */
 const NATIVE_STATE = new Int32Array(2);
-let nativeDecode: NativeDecode | null | undefined;
-
-/** The binding's decoder (engine/native/src/json_decode.cc), or null when the binding does not load. */
-function nativeDecoder(): NativeDecode | null {
-  if (nativeDecode === undefined) {
-    const load = loadNative();
-    nativeDecode = load.ok && typeof load.binding.decodeJsonString === 'function' ? load.binding.decodeJsonString : null;
-  }
-  return nativeDecode;
-}
 
 /** Decode a hex digit (input already validated by the tokenizer). */
 function hex(c: number): number {
@@ -70,7 +58,7 @@ export class DecodeArena {
    * else in JS. Both give the same bytes and runs (escapes.test.ts).
    */
   useNative(on: boolean): void {
-    this.decoder = on ? nativeDecoder() : null;
+    this.decoder = on ? nativeStrings().decode : null;
   }
 
   /** True when decode runs in the native binding. */

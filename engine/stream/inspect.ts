@@ -230,6 +230,7 @@ export function inspectJson(body: Uint8Array, opts: InspectOptions): Inspection 
   SHARED_PATHS.reset(body);
   const visitor = new InspectVisitor(body, batch, FieldClaims.for(scanner), SHARED_PATHS);
   const tok = new JsonTokenizer(visitor, limits);
+  tok.useNative(scanner.engine === 'native');
   visitor.tok = tok;
   if (opts.extract) visitor.extractor = new FactExtractor(body, tok, opts.extract === true ? {} : opts.extract);
   tok.write(body);

@@ -91,6 +91,7 @@ class StreamMasker implements JsonMasker {
     this.released = new ReleasedTail(this.batch.reach);
     this.collector = new ValueCollector(FieldClaims.for(scanner), this.paths, spare?.values);
     this.tok = new JsonTokenizer(this.collector, limits);
+    this.tok.useNative(scanner.engine === 'native');
     this.collector.tok = this.tok;
   }
 

@@ -1,15 +1,17 @@
 /** @module stream/tokenizer.test — the tokenizer on JSONTestSuite at chunk sizes 1..64, limits and coded errors. */
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, onTestFinished } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { JsonTokenizer, NOOP_VISITOR, type JsonVisitor } from './tokenizer.js';
 import { isSluiceError } from '../errors.js';
+import fc from 'fast-check';
+import { nativeStrings } from './native-strings.js';
 
 const SUITE = fileURLToPath(new URL('../../../shared/suites/JSONTestSuite/test_parsing/', import.meta.url));
 const files = readdirSync(SUITE).filter((f) => f.endsWith('.json')).sort();
 
 /** Tokenize `body` in chunks of `size` (0 = whole); returns the event log or the thrown error. */
-function run(body: Uint8Array, size: number, light = false): string[] | Error {
+function run(body: Uint8Array, size: number, light = false, native = false): string[] | Error {
   const log: string[] = [];
   let tok!: JsonTokenizer;
   const visitor: JsonVisitor = light ? NOOP_VISITOR : {
@@ -19,6 +21,7 @@ function run(body: Uint8Array, size: number, light = false): string[] | Error {
     close: (o: number, a: boolean) => log.push(`c${a ? ']' : '}'} ${o} ${tok.pointer()}`),
   };
   tok = new JsonTokenizer(visitor);
+  tok.useNative(native);
   try {
     if (size === 0) tok.write(body);
     else for (let i = 0; i < body.length; i += size) tok.write(body.subarray(i, i + size));
@@ -121,6 +124,49 @@ describe('tokenizer events and pointers', () => {
           expect(strings.map(([s, e]) => JSON.parse(`"${body.toString('utf8', s, e)}"`)), `${k} ${esc}`).toEqual(expected);
         }
       }
+    }
+  });
+
+  // the addon's string loop needs the binding (make native; libhs present)
+  it.skipIf(nativeStrings().stringStop === null)('gives the same tokens and errors with the native string loop (long strings, any chunking)', () => {
+    const piece = fc.oneof(
+      { weight: 3, arbitrary: fc.string({ unit: fc.constantFrom('a', 'b', ' ', 'é', '😀', '{', ':', ','), minLength: 1, maxLength: 60 }) },
+      { weight: 1, arbitrary: fc.constantFrom('\\n', '\\"', '\\\\', '\\/', '\\t', '\\u0041', '\\ud83d\\ude00', '\\uD800') },
+    );
+    // invalid escapes, a raw control byte, a quote, a lone backslash: at most one per document, anywhere
+    const bad = fc.option(fc.tuple(fc.constantFrom('\\x', '\\u12G4', '\t', '\u0001', '"', '\\'), fc.nat()), { freq: 3 });
+    const doc = fc.tuple(fc.array(fc.array(piece, { minLength: 40, maxLength: 400 }), { minLength: 1, maxLength: 3 }), bad).map(([values, flaw]) => {
+      const texts = values.map((parts) => parts.join(''));
+      if (flaw) {
+        const [text, at] = flaw;
+        const k = at % texts.length;
+        const cut = at % (texts[k]!.length + 1);
+        texts[k] = texts[k]!.slice(0, cut) + text + texts[k]!.slice(cut);
+      }
+      return `{"k":[${texts.map((v) => `"${v}"`).join(',')}],"z":"${'y'.repeat(1100)}"}`;
+    });
+    const helpers = nativeStrings();
+    const stringStop = helpers.stringStop!;
+    let calls = 0;
+    helpers.stringStop = (bytes, from, to) => (calls++, stringStop(bytes, from, to));
+    onTestFinished(() => {
+      helpers.stringStop = stringStop;
+    });
+    fc.assert(fc.property(doc, fc.constantFrom(0, 1, 7, 64, 999, 4096), (text, size) => {
+      const body = Buffer.from(text);
+      const js = run(body, size);
+      const native = run(body, size, false, true);
+      if (js instanceof Error) expect([(native as any).code, (native as any).details?.offset, (native as Error).message]).toEqual([(js as any).code, (js as any).details?.offset, js.message]);
+      else expect(native).toEqual(js);
+    }), { numRuns: 300 });
+    expect(calls).toBeGreaterThan(300);
+    // a string whose only escapes the native loop steps over is still reported escaped
+    for (const esc of ['\\n', '\\"', '\\\\']) {
+      const body = Buffer.from(`["${'a'.repeat(1500)}${esc}${'b'.repeat(600)}", "${'c'.repeat(300)}${esc}${'d'.repeat(900)}"]`);
+      const before = calls;
+      expect(run(body, 0, false, true)).toEqual(run(body, 0));
+      expect((run(body, 0, false, true) as string[]).filter((l) => l.startsWith('sve'))).toHaveLength(2);
+      expect(calls).toBeGreaterThan(before);
     }
   });
 

@@ -1,6 +1,7 @@
 /** @module stream/tokenizer — a push-based, incremental, byte-level strict JSON (RFC 8259) tokenizer with a cheap JSON Pointer stack. */
 import { SluiceError } from '../errors.js';
 import { escapePointerToken } from './pointer.js';
+import { nativeStrings, type NativeStringStop } from './native-strings.js';
 
 /** Limits enforced while tokenizing; each violation raises its own coded error. */
 export interface JsonLimits {
@@ -133,6 +134,15 @@ function asBuffer(buf: Uint8Array): Buffer {
  * `words` is an aligned Int32 view of buf starting at buf index `wordsFrom`; whole words are tested
  * 4 bytes at a time (SWAR "has less than 0x20" | "has byte 0x5c"), then the flagged word byte by byte.
  */
+/**
+ * With the native helper (useNative), a string whose next quote is at least this far runs its loop in C++ (SSE2,
+ * escapes stepped over in place)…
+ */
+const NATIVE_STRING_MIN = 1024;
+
+/** …or once the loop has read this many bytes of the string (its next quote was an escaped one), with 512 bytes left. */
+const NATIVE_STRING_SPAN = 256;
+
 function findSpecial(buf: Uint8Array, words: Int32Array, wordsFrom: number, from: number, to: number): number {
   let i = from;
   let c = 0;
@@ -195,6 +205,8 @@ export class JsonTokenizer {
   private readonly limits: ResolvedLimits;
   private failure: SluiceError | null = null;
   private sawValue = false;
+  /** The native string loop (useNative), or null. */
+  private stringStop: NativeStringStop | null = null;
 
   constructor(
     private visitor: JsonVisitor,
@@ -468,6 +480,17 @@ export class JsonTokenizer {
   }
 
   /**
+   * Run the loop over long strings in the addon when `on` and it loads (the native scanner engine's tokenizers):
+   * the same tokens and errors, the bytes of a long string examined 16 at a time.
+   *
+   * @example
+   * tok.useNative(scanner.engine === 'native');
+   */
+  useNative(on: boolean): void {
+    this.stringStop = on ? nativeStrings().stringStop : null;
+  }
+
+  /**
    * Tokenize the next chunk. Throws a SluiceError on malformed input or a broken limit.
    *
    * @example
@@ -492,6 +515,7 @@ export class JsonTokenizer {
     let wordsFrom = 0;
     let nextQuote = -1; // cached: the next quote is searched once, not once per escape
     let view: DataView | null = null;
+    const stringStop = this.stringStop;
     while (i < n) {
       if (state === S_STRING) {
         // Hot loop: a short byte loop, then (long strings) memchr for the quote (cached) and a
@@ -516,6 +540,14 @@ export class JsonTokenizer {
             if (bytes === null) bytes = asBuffer(buf);
             nextQuote = bytes.indexOf(0x22, i);
             if (nextQuote === -1) nextQuote = n;
+          }
+          if (stringStop !== null && (nextQuote - i >= NATIVE_STRING_MIN || (i - (this.strStart - base) >= NATIVE_STRING_SPAN && n - i >= 2 * NATIVE_STRING_SPAN))) {
+            // the loop below in C++: where it stops (stop * 2 + 1 when it stepped over an escape)
+            const r = stringStop(buf, i, n);
+            i = Math.floor(r / 2);
+            if (r - 2 * i === 1) this.strEscaped = true;
+            if (i < n) c = buf[i]!;
+            break;
           }
           if (words === null) {
             wordsFrom = (4 - (buf.byteOffset & 3)) & 3;

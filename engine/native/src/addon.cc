@@ -1,4 +1,4 @@
-// @module native/addon — module init and free functions: compile, deserialize, expressionInfo, decodeJsonString, version.
+// @module native/addon — module init and free functions: compile, deserialize, expressionInfo, JSON string helpers, version.
 #include "sluice_hs.h"
 
 namespace sluice {
@@ -126,6 +126,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("deserialize", Napi::Function::New<Deserialize>(env, "deserialize"));
   exports.Set("expressionInfo", Napi::Function::New<ExpressionInfo>(env, "expressionInfo"));
   exports.Set("decodeJsonString", Napi::Function::New<DecodeJsonString>(env, "decodeJsonString"));
+  exports.Set("findJsonStringStop", Napi::Function::New<FindJsonStringStop>(env, "findJsonStringStop"));
   exports.Set("version", Napi::String::New(env, hs_version()));
   Napi::Object flags = Napi::Object::New(env);
   flags.Set("CASELESS", HS_FLAG_CASELESS);

@@ -1,5 +1,8 @@
-// @module native/json_decode — JSON string escapes decoded to UTF-8 with a run map back to raw offsets (DecodeArena's loop).
+// @module native/json_strings — JSON string hot loops: the tokenizer's string scan and DecodeArena's escape decoding.
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "sluice_hs.h"
 
@@ -54,7 +57,58 @@ size_t CountBackslashes(const uint8_t* p, const uint8_t* end) {
   return count;
 }
 
+// First index in [i, to) of a quote, a backslash or a control byte (< 0x20), or `to`: 16 bytes at a time with SSE2.
+size_t NextSpecial(const uint8_t* p, size_t i, size_t to) {
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control = _mm_set1_epi8(0x1f);
+  while (i + 16 <= to) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, control), v);  // v <= 0x1f (unsigned)
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)), low);
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    i += 16;
+  }
+#endif
+  for (; i < to; i++) {
+    const uint8_t c = p[i];
+    if (c == '"' || c == '\\' || c < 0x20) return i;
+  }
+  return to;
+}
+
+// A two-byte escape the string loop steps over in place (\u and invalid ones go through the tokenizer's states).
+inline bool ShortEscape(uint8_t e) {
+  return e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't';
+}
+
 }  // namespace
+
+// findJsonStringStop(bytes, from, to) => stop * 2 + escaped. The JsonTokenizer's string loop (engine/stream/tokenizer.ts)
+// in C++: the first index in [from, to) where it stops — a quote, a control byte, or a backslash not followed by a
+// two-byte escape within [from, to) (\u, an invalid escape, or the last byte) — stepping over two-byte escapes
+// (escaped = 1 when it stepped over one); `to` when it reaches the end.
+Napi::Value FindJsonStringStop(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* data;
+  size_t length;
+  BorrowBytes(env, info[0], "bytes", &data, &length);
+  const uint32_t from = info[1].As<Napi::Number>().Uint32Value();
+  const uint32_t to = info[2].As<Napi::Number>().Uint32Value();
+  if (from > to || to > length) throw Napi::RangeError::New(env, "[from, to) is out of range");
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(data);
+  size_t i = from;
+  bool escaped = false;
+  for (;;) {
+    i = NextSpecial(p, i, to);
+    if (i >= to || p[i] != '\\' || i + 1 >= to || !ShortEscape(p[i + 1])) break;
+    escaped = true;
+    i += 2;
+  }
+  return Napi::Number::New(env, static_cast<double>(i) * 2 + (escaped ? 1 : 0));
+}
 
 // decodeJsonString(src, start, end, rawBase, out, state: Int32Array [length, runs], runDec, runRaw, runRawLen) => number
 // What DecodeArena.decode does in JS (engine/stream/escapes.ts), byte for byte: appends the decoded form of the
