@@ -143,25 +143,31 @@ describe.skipIf(!available)('libhs binding', () => {
     expect(() => into.writeInto(Buffer.from('1'), new Int32Array(3) as never)).toThrow(/out must be a Uint32Array/);
   });
 
-  it('decodes JSON string escapes with a run map, asks for run room, and rejects bad arguments', () => {
-    const decode = binding().decodeJsonString!;
-    const src = Buffer.from('"a\\n\\u00e9b"'); // content a\n\u00e9b: a, LF, é (2 bytes), b
+  it('decodes JSON string values after their context bytes, with a run map; asks for run room; rejects bad arguments', () => {
+    const decode = binding().decodeJsonStrings!;
+    const src = Buffer.from('"a\\n\\u00e9b"'); // content [1, 11): a, \n, \u00e9, b
+    const bounds = Uint32Array.from([1, src.length - 1]);
     const out = new Uint8Array(16);
     const state = Int32Array.from([3, 0]);
-    const [dec, raw, len] = [new Int32Array(2), new Int32Array(2), new Int32Array(2)];
-    expect(decode(src, 1, src.length - 1, 100, out, state, dec, raw, len)).toBe(-(2 * 2 + 1)); // two escapes
+    const decoded = new Uint32Array(2);
+    const small = [new Int32Array(2), new Int32Array(2), new Int32Array(2)] as const;
+    expect(decode(src, bounds, 1, 2, out, state, ...small, decoded)).toBe(-(2 * 2 + 1)); // two escapes, one value
     expect([...state]).toEqual([3, 0]); // nothing committed
-    const [dec5, raw5, len5] = [new Int32Array(5), new Int32Array(5), new Int32Array(5)];
-    expect(decode(src, 1, src.length - 1, 100, out, state, dec5, raw5, len5)).toBe(0);
-    expect([...state]).toEqual([8, 4]); // 5 decoded bytes after the 3 already there; 4 runs
-    expect(Buffer.from(out.subarray(3, 8)).toString()).toBe('a\néb');
-    // runs: 'a' (plain), \n (2 raw bytes), \u00e9 (6), 'b' (plain): decoded offset, raw offset + rawBase, raw length or -1
-    expect([...dec5.subarray(0, 4)]).toEqual([3, 4, 5, 7]);
-    expect([...raw5.subarray(0, 4)]).toEqual([101, 102, 104, 110]);
-    expect([...len5.subarray(0, 4)]).toEqual([-1, 2, 6, -1]);
-    expect(() => decode(src, 1, 99, 0, out, Int32Array.from([0, 0]), dec5, raw5, len5)).toThrow(RangeError);
-    expect(() => decode(src, 1, src.length - 1, 0, new Uint8Array(4), Int32Array.from([0, 0]), dec5, raw5, len5)).toThrow(/too little room/);
-    expect(() => decode(src, 1, src.length - 1, 0, out, new Uint32Array(2) as never, dec5, raw5, len5)).toThrow(TypeError);
+    const [dec, raw, len] = [new Int32Array(5), new Int32Array(5), new Int32Array(5)];
+    expect(decode(src, bounds, 1, 2, out, state, dec, raw, len, decoded)).toBe(0);
+    expect([...state]).toEqual([10, 4]); // 2 context bytes (a NUL, then the quote) and 5 decoded bytes after the 3 there; 4 runs
+    expect([...decoded]).toEqual([5, 10]);
+    expect([...out.subarray(3, 5)]).toEqual([0, 0x22]);
+    expect(Buffer.from(out.subarray(5, 10)).toString()).toBe('a\néb');
+    // runs: 'a' (plain), \n (2 raw bytes), \u00e9 (6), 'b' (plain): decoded offset, raw offset in src, raw length or -1
+    expect([...dec.subarray(0, 4)]).toEqual([5, 6, 7, 9]);
+    expect([...raw.subarray(0, 4)]).toEqual([1, 2, 4, 10]);
+    expect([...len.subarray(0, 4)]).toEqual([-1, 2, 6, -1]);
+    const fresh = () => Int32Array.from([0, 0]);
+    expect(() => decode(src, Uint32Array.from([1, 99]), 1, 0, out, fresh(), dec, raw, len, decoded)).toThrow(/out of range/);
+    expect(() => decode(src, bounds, 1, 2, new Uint8Array(4), fresh(), dec, raw, len, decoded)).toThrow(/too little room/);
+    expect(() => decode(src, bounds, 2, 0, out, fresh(), dec, raw, len, decoded)).toThrow(/count exceeds/);
+    expect(() => decode(src, bounds, 1, 0, out, new Uint32Array(2) as never, dec, raw, len, decoded)).toThrow(TypeError);
   });
 
   it('works in a worker thread (its own instance data and scratch)', async () => {

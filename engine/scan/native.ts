@@ -54,13 +54,14 @@ export interface NativeBinding {
   deserialize(bytes: Uint8Array, mode: 'block' | 'stream', gaps: Uint32Array): NativeDatabase;
   expressionInfo(pattern: string, flags: number): { minWidth: number; maxWidth: number | null };
   /**
-   * DecodeArena.decode in C++ (engine/native/src/json_strings.cc): the decoded form of validated raw JSON string content
-   * src[start, end) appended to `out` at state[0], its runs to the run arrays at state[1]. Returns 0 (state advanced),
-   * or minus the run capacity needed (nothing committed). Absent from bindings built before it.
+   * DecodeArena.decodeAll in C++ (engine/native/src/json_strings.cc): for each of `count` values [bounds[2k],
+   * bounds[2k + 1]) of validated raw JSON string content in src, its `reach` context bytes and decoded form appended
+   * to `out` at state[0], its runs to the run arrays at state[1], its decoded bounds to `decoded`. Returns 0 (state
+   * advanced), or minus the run capacity needed (nothing committed). Absent from bindings built before it.
    */
-  decodeJsonString?(
-    src: Uint8Array, start: number, end: number, rawBase: number, out: Uint8Array, state: Int32Array,
-    runDec: Int32Array, runRaw: Int32Array, runRawLen: Int32Array,
+  decodeJsonStrings?(
+    src: Uint8Array, bounds: Uint32Array, count: number, reach: number, out: Uint8Array, state: Int32Array,
+    runDec: Int32Array, runRaw: Int32Array, runRawLen: Int32Array, decoded: Uint32Array,
   ): number;
   /**
    * The JsonTokenizer's string loop in C++ (json_strings.cc): stop * 2 + escaped, where stop is the first index in

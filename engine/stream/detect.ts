@@ -71,6 +71,10 @@ export class SegmentBatch {
   private escBounds: Uint32Array<ArrayBufferLike> = new Uint32Array(16);
   private escOrdinals: Uint32Array<ArrayBufferLike> = new Uint32Array(8);
   private escCount = 0;
+  /** Raw bounds of the escaped values in `escSource` not decoded yet (from escDecoded on): decoded in one batch. */
+  private escRaw: Uint32Array<ArrayBufferLike> = new Uint32Array(16);
+  private escSource: Uint8Array | null = null;
+  private escDecoded = 0;
   private readonly arena: DecodeArena;
   /**
    * Raw bytes before a value that the confirm step may read as context (the widest context window, plus the two
@@ -107,7 +111,8 @@ export class SegmentBatch {
   /**
    * Queue the raw content buf[start, end) of string value number `ordinal`. Every value is judged with the raw bytes
    * before it in `buf` as context: a plain value is scanned in place, an escaped one is decoded into the arena after
-   * a copy of its `reach` raw bytes. (A stream masker puts the bytes it released before `buf`'s values in front.)
+   * a copy of its `reach` raw bytes (all of a buffer's at once, at `scan`). (A stream masker puts the bytes it
+   * released before `buf`'s values in front.) `buf` must not change until `scan`.
    */
   add(buf: Uint8Array, start: number, end: number, ordinal: number, escaped: boolean): void {
     if (end <= start) return;
@@ -122,14 +127,23 @@ export class SegmentBatch {
       this.ordinals[k] = ordinal;
       return;
     }
+    if (this.escSource !== buf) this.decodePending();
+    this.escSource = buf;
     const k = this.escCount++;
     this.escBounds = grow(this.escBounds, 2 * k + 2);
+    this.escRaw = grow(this.escRaw, 2 * k + 2);
     this.escOrdinals = grow(this.escOrdinals, k + 1);
-    this.arena.context(buf, start, this.reach);
-    const [ds, de] = this.arena.decode(buf, start, end, 0);
-    this.escBounds[2 * k] = ds;
-    this.escBounds[2 * k + 1] = de;
+    this.escRaw[2 * k] = start;
+    this.escRaw[2 * k + 1] = end;
     this.escOrdinals[k] = ordinal;
+  }
+
+  /** Decode the queued escaped values into the arena (one batch: one native call with the native engine). */
+  private decodePending(): void {
+    const from = this.escDecoded;
+    if (from === this.escCount) return;
+    this.arena.decodeAll(this.escSource!, this.escRaw.subarray(2 * from), this.escCount - from, this.reach, this.escBounds.subarray(2 * from));
+    this.escDecoded = this.escCount;
   }
 
   /** Claim the whole raw content [start, end) of value `ordinal` for `rule` (field-name detectors). */
@@ -149,6 +163,7 @@ export class SegmentBatch {
     const hits: RawHit[] = [];
     const c = this.claims;
     for (let i = 0; i < 4 * this.claimCount; i += 4) hits.push({ start: c[i]!, end: c[i + 1]!, ordinal: c[i + 2]!, rule: c[i + 3]! });
+    this.decodePending();
     if (this.count > 0 && this.escCount > 0 && source.length <= MERGE_MAX_BYTES) this.scanMerged(source, hits);
     else {
       if (this.count > 0) this.collect(this.scanner.scanSegments(source, this.bounds, this.count), this.bounds, this.count, this.count, 0, hits);
@@ -203,6 +218,8 @@ export class SegmentBatch {
   reset(): void {
     this.count = 0;
     this.escCount = 0;
+    this.escDecoded = 0;
+    this.escSource = null;
     this.claimCount = 0;
     this.arena.reset();
     this.arena.useNative(this.scanner.engine === 'native'); // the shared arena serves batches of both engines

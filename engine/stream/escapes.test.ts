@@ -16,18 +16,8 @@ function rawOf(text: string, unicodeEvery: number): string {
   return out;
 }
 
-describe.each([
-  { decoder: 'js', native: false },
-  // the native decoder needs the binding (make native; libhs present)
-  ...(nativeLoads ? [{ decoder: 'native', native: true }] : []),
-])('DecodeArena ($decoder decoder)', ({ native }) => {
-  const newArena = () => {
-    const arena = new DecodeArena();
-    arena.useNative(native);
-    expect(arena.native).toBe(native);
-    return arena;
-  };
-
+describe('DecodeArena (JS loop)', () => {
+  const newArena = () => new DecodeArena();
   it('decodes like JSON.parse (UTF-8 bytes, lone surrogates as U+FFFD), short and long plain runs, in one arena', () => {
     const arena = newArena();
     const plain = fc.string({ unit: 'binary', maxLength: 40 });
@@ -108,6 +98,68 @@ describe.each([
       }),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('DecodeArena.decodeAll', () => {
+  const escaped = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 1 }).map((ch) => JSON.stringify(ch).slice(1, -1)),
+    fc.constantFrom('\\n', '\\t', '\\"', '\\\\', '\\/', '\\u0041', '\\ud83d\\ude00', '\\udc00', '\\u00e9'),
+    fc.string({ unit: 'grapheme-ascii', minLength: 5, maxLength: 200 }).map((t) => JSON.stringify(t).slice(1, -1)),
+  );
+  const value = fc.array(escaped, { maxLength: 60 }).map((p) => p.join(''));
+  /** A body holding the values as JSON strings after some padding; their raw content bounds in it. */
+  const body = fc.tuple(fc.array(value, { minLength: 1, maxLength: 6 }), fc.nat(80)).map(([values, pad]) => {
+    let text = ' '.repeat(pad);
+    const bounds: number[] = [];
+    for (const v of [...values, 'x'.repeat(600)]) { // the last one lifts every batch over the native threshold
+      text += '"';
+      bounds.push(Buffer.byteLength(text), Buffer.byteLength(text) + Buffer.byteLength(v));
+      text += `${v}", `;
+    }
+    return { buf: Buffer.from(text), bounds: Uint32Array.from(bounds) };
+  });
+
+  it('appends reach context bytes and the decoded values, as context + decode would', () => {
+    const arena = new DecodeArena();
+    const reference = new DecodeArena();
+    fc.assert(fc.property(body, fc.nat(70), ({ buf, bounds }, reach) => {
+      arena.reset();
+      reference.reset();
+      const count = bounds.length / 2;
+      const decoded = new Uint32Array(bounds.length);
+      arena.decodeAll(buf, bounds, count, reach, decoded);
+      for (let k = 0; k < count; k++) {
+        reference.context(buf, bounds[2 * k]!, reach);
+        expect(reference.decode(buf, bounds[2 * k]!, bounds[2 * k + 1]!, 0)).toEqual([decoded[2 * k], decoded[2 * k + 1]]);
+      }
+      expect(Buffer.from(arena.bytes.subarray(0, arena.length)).equals(Buffer.from(reference.bytes.subarray(0, reference.length)))).toBe(true);
+    }), { numRuns: 100 });
+  });
+
+  // the addon's decoder needs the binding (make native; libhs present)
+  it.skipIf(!nativeLoads)('gives the same bytes, bounds and raw spans in the addon as in JS (run map grown on demand)', () => {
+    fc.assert(fc.property(body, fc.nat(70), fc.nat(3), ({ buf, bounds }, reach, earlier) => {
+      const [js, native] = [new DecodeArena(), new DecodeArena()];
+      native.useNative(true);
+      expect(native.native).toBe(true);
+      const count = bounds.length / 2;
+      const results = [js, native].map((arena) => {
+        for (let e = 0; e < earlier; e++) arena.decodeAll(buf, bounds, count, reach, new Uint32Array(bounds.length)); // runs already there
+        const decoded = new Uint32Array(bounds.length);
+        arena.decodeAll(buf, bounds, count, reach, decoded);
+        return decoded;
+      });
+      expect([...results[1]!]).toEqual([...results[0]!]);
+      expect(Buffer.from(native.bytes.subarray(0, native.length)).equals(Buffer.from(js.bytes.subarray(0, js.length)))).toBe(true);
+      const decoded = results[0]!;
+      for (let k = 0; k < count; k++) {
+        for (let a = decoded[2 * k]!; a < decoded[2 * k + 1]!; a += 7) {
+          const b = Math.min(decoded[2 * k + 1]!, a + 1 + (a % 5));
+          expect(native.rawSpan(a, b)).toEqual(js.rawSpan(a, b));
+        }
+      }
+    }), { numRuns: 150 });
   });
 });
 

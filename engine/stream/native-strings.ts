@@ -1,8 +1,8 @@
 /** @module stream/native-strings — the addon's JSON string helpers (engine/native/src/json_strings.cc), when it loads. */
 import { loadNative, type NativeBinding } from '../scan/native.js';
 
-/** DecodeArena.decode in C++. */
-export type NativeDecode = NonNullable<NativeBinding['decodeJsonString']>;
+/** DecodeArena.decodeAll in C++. */
+export type NativeDecode = NonNullable<NativeBinding['decodeJsonStrings']>;
 /** The tokenizer's string loop in C++. */
 export type NativeStringStop = NonNullable<NativeBinding['findJsonStringStop']>;
 
@@ -26,7 +26,7 @@ export function nativeStrings(): NativeStrings {
     const load = loadNative();
     const binding = load.ok ? load.binding : null;
     helpers = {
-      decode: typeof binding?.decodeJsonString === 'function' ? binding.decodeJsonString : null,
+      decode: typeof binding?.decodeJsonStrings === 'function' ? binding.decodeJsonStrings : null,
       stringStop: typeof binding?.findJsonStringStop === 'function' ? binding.findJsonStringStop : null,
     };
   }

@@ -125,7 +125,7 @@ static Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("compile", Napi::Function::New<Compile>(env, "compile"));
   exports.Set("deserialize", Napi::Function::New<Deserialize>(env, "deserialize"));
   exports.Set("expressionInfo", Napi::Function::New<ExpressionInfo>(env, "expressionInfo"));
-  exports.Set("decodeJsonString", Napi::Function::New<DecodeJsonString>(env, "decodeJsonString"));
+  exports.Set("decodeJsonStrings", Napi::Function::New<DecodeJsonStrings>(env, "decodeJsonStrings"));
   exports.Set("findJsonStringStop", Napi::Function::New<FindJsonStringStop>(env, "findJsonStringStop"));
   exports.Set("version", Napi::String::New(env, hs_version()));
   Napi::Object flags = Napi::Object::New(env);

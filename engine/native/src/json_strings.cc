@@ -110,58 +110,32 @@ Napi::Value FindJsonStringStop(const Napi::CallbackInfo& info) {
   return Napi::Number::New(env, static_cast<double>(i) * 2 + (escaped ? 1 : 0));
 }
 
-// decodeJsonString(src, start, end, rawBase, out, state: Int32Array [length, runs], runDec, runRaw, runRawLen) => number
-// What DecodeArena.decode does in JS (engine/stream/escapes.ts), byte for byte: appends the decoded form of the
-// validated raw string content src[start, end) to `out` at state[0] and its runs (decoded offset, raw offset
-// rawBase + i, raw length or -1 for a plain stretch) at state[1]. Returns 0 and advances state, or, when the run
-// arrays are too small, a negative number whose magnitude is the capacity needed (state unchanged: grow, call again).
-// `out` must hold end - start free bytes after state[0] (a decoded escape is never longer than its raw form).
-Napi::Value DecodeJsonString(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const char* srcData;
-  size_t srcLength;
-  BorrowBytes(env, info[0], "src", &srcData, &srcLength);
-  const uint32_t start = info[1].As<Napi::Number>().Uint32Value();
-  const uint32_t end = info[2].As<Napi::Number>().Uint32Value();
-  const int32_t rawBase = info[3].As<Napi::Number>().Int32Value();
-  const char* outData;
-  size_t outLength;
-  BorrowBytes(env, info[4], "out", &outData, &outLength);
-  Napi::Int32Array state = Int32Arg(env, info[5], "state");
-  Napi::Int32Array runDec = Int32Arg(env, info[6], "runDec");
-  Napi::Int32Array runRaw = Int32Arg(env, info[7], "runRaw");
-  Napi::Int32Array runRawLen = Int32Arg(env, info[8], "runRawLen");
-  if (state.ElementLength() < 2) throw Napi::RangeError::New(env, "state must hold [length, runs]");
-  if (start > end || end > srcLength) throw Napi::RangeError::New(env, "[start, end) is out of range");
-  const size_t first = static_cast<size_t>(state[0]);
-  if (state[0] < 0 || first + (end - start) > outLength) throw Napi::RangeError::New(env, "out has too little room");
-  const size_t capacity = std::min(runDec.ElementLength(), std::min(runRaw.ElementLength(), runRawLen.ElementLength()));
-  size_t runs = static_cast<size_t>(state[1]);
-  if (state[1] < 0 || runs > capacity) throw Napi::RangeError::New(env, "state[1] is out of range");
+// Decodes validated raw content src[start, end) at out + w, appending its runs; false when the run arrays are full.
+namespace {
 
-  const uint8_t* src = reinterpret_cast<const uint8_t*>(srcData);
-  uint8_t* out = reinterpret_cast<uint8_t*>(const_cast<char*>(outData));
-  int32_t* dec = runDec.Data();
-  int32_t* raw = runRaw.Data();
-  int32_t* rawLen = runRawLen.Data();
-  const size_t runsBefore = runs;
-  size_t w = first;
+struct RunMap {
+  int32_t* dec;
+  int32_t* raw;
+  int32_t* rawLen;
+  size_t capacity;
+  size_t count;
+};
+
+bool DecodeOne(const uint8_t* src, size_t start, size_t end, uint8_t* out, size_t& w, RunMap& runs) {
   size_t i = start;
   for (;;) {
-    if (runs + 2 > capacity) {  // nothing committed: the caller grows the run arrays and calls again
-      return Napi::Number::New(env, -static_cast<double>(runsBefore + 2 * CountBackslashes(src + start, src + end) + 1));
-    }
+    if (runs.count + 2 > runs.capacity) return false;
     const void* hit = i < end ? std::memchr(src + i, '\\', end - i) : nullptr;
     const size_t j = hit == nullptr ? end : static_cast<size_t>(static_cast<const uint8_t*>(hit) - src);
     if (j > i) {  // the plain stretch [i, j)
-      dec[runs] = static_cast<int32_t>(w);
-      raw[runs] = rawBase + static_cast<int32_t>(i);
-      rawLen[runs] = -1;
-      runs++;
+      runs.dec[runs.count] = static_cast<int32_t>(w);
+      runs.raw[runs.count] = static_cast<int32_t>(i);
+      runs.rawLen[runs.count] = -1;
+      runs.count++;
       std::memmove(out + w, src + i, j - i);
       w += j - i;
     }
-    if (j >= end) break;
+    if (j >= end) return true;
     const uint8_t e = src[j + 1];
     size_t len = 2;
     uint32_t cp;
@@ -186,15 +160,83 @@ Napi::Value DecodeJsonString(const Napi::CallbackInfo& info) {
       }
       default: cp = e;  // \" \\ \/
     }
-    dec[runs] = static_cast<int32_t>(w);
-    raw[runs] = rawBase + static_cast<int32_t>(j);
-    rawLen[runs] = static_cast<int32_t>(len);
-    runs++;
+    runs.dec[runs.count] = static_cast<int32_t>(w);
+    runs.raw[runs.count] = static_cast<int32_t>(j);
+    runs.rawLen[runs.count] = static_cast<int32_t>(len);
+    runs.count++;
     w += PutUtf8(out + w, cp);
     i = j + len;
   }
+}
+
+}  // namespace
+
+// decodeJsonStrings(src, bounds, count, reach, out, state: Int32Array [length, runs], runDec, runRaw, runRawLen, decoded)
+// => number. DecodeArena.decodeAll in C++ (engine/stream/escapes.ts), byte for byte: for each of the `count` values
+// [bounds[2k], bounds[2k+1]) of validated raw JSON string content in src, appends to `out` at state[0] the `reach` raw
+// bytes before it (NULs where src has fewer), then its decoded form, with its runs (decoded offset, raw offset in src,
+// raw length or -1 for a plain stretch) at state[1], and its decoded [start, end) at decoded[2k]. Returns 0 and
+// advances state, or, when the run arrays are too small, minus the capacity needed (state unchanged: grow, call again).
+// `out` must have room for every value's reach + raw length after state[0] (a decoded escape is never longer).
+Napi::Value DecodeJsonStrings(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* srcData;
+  size_t srcLength;
+  BorrowBytes(env, info[0], "src", &srcData, &srcLength);
+  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "bounds must be a Uint32Array");
+  }
+  Napi::Uint32Array bounds = info[1].As<Napi::Uint32Array>();
+  const uint32_t count = info[2].As<Napi::Number>().Uint32Value();
+  const uint32_t reach = info[3].As<Napi::Number>().Uint32Value();
+  const char* outData;
+  size_t outLength;
+  BorrowBytes(env, info[4], "out", &outData, &outLength);
+  Napi::Int32Array state = Int32Arg(env, info[5], "state");
+  Napi::Int32Array runDec = Int32Arg(env, info[6], "runDec");
+  Napi::Int32Array runRaw = Int32Arg(env, info[7], "runRaw");
+  Napi::Int32Array runRawLen = Int32Arg(env, info[8], "runRawLen");
+  Napi::Value decodedValue = info[9];
+  if (!decodedValue.IsTypedArray() || decodedValue.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "decoded must be a Uint32Array");
+  }
+  Napi::Uint32Array decoded = decodedValue.As<Napi::Uint32Array>();
+  if (static_cast<size_t>(count) * 2 > bounds.ElementLength() || static_cast<size_t>(count) * 2 > decoded.ElementLength()) {
+    throw Napi::RangeError::New(env, "count exceeds bounds or decoded");
+  }
+  if (state.ElementLength() < 2 || state[0] < 0 || state[1] < 0) throw Napi::RangeError::New(env, "state must hold [length, runs]");
+  const uint32_t* b = bounds.Data();
+  size_t need = static_cast<size_t>(state[0]);
+  for (uint32_t k = 0; k < count; k++) {
+    if (b[2 * k] > b[2 * k + 1] || b[2 * k + 1] > srcLength) throw Napi::RangeError::New(env, "value " + std::to_string(k) + " is out of range");
+    need += reach + (b[2 * k + 1] - b[2 * k]);
+  }
+  if (need > outLength || need > INT32_MAX) throw Napi::RangeError::New(env, "out has too little room");
+  RunMap runs{runDec.Data(), runRaw.Data(), runRawLen.Data(),
+              std::min(runDec.ElementLength(), std::min(runRaw.ElementLength(), runRawLen.ElementLength())),
+              static_cast<size_t>(state[1])};
+  if (runs.count > runs.capacity) throw Napi::RangeError::New(env, "state[1] is out of range");
+  const uint8_t* src = reinterpret_cast<const uint8_t*>(srcData);
+  uint8_t* out = reinterpret_cast<uint8_t*>(const_cast<char*>(outData));
+  uint32_t* into = decoded.Data();
+  const size_t runsBefore = runs.count;
+  size_t w = static_cast<size_t>(state[0]);
+  for (uint32_t k = 0; k < count; k++) {
+    const size_t start = b[2 * k];
+    const size_t own = std::min<size_t>(start, reach);
+    std::memset(out + w, 0, reach - own);
+    std::memcpy(out + w + (reach - own), src + start - own, own);
+    w += reach;
+    into[2 * k] = static_cast<uint32_t>(w);
+    if (!DecodeOne(src, start, b[2 * k + 1], out, w, runs)) {
+      size_t backslashes = 0;
+      for (uint32_t v = 0; v < count; v++) backslashes += CountBackslashes(src + b[2 * v], src + b[2 * v + 1]);
+      return Napi::Number::New(env, -static_cast<double>(runsBefore + 2 * backslashes + count));
+    }
+    into[2 * k + 1] = static_cast<uint32_t>(w);
+  }
   state[0] = static_cast<int32_t>(w);
-  state[1] = static_cast<int32_t>(runs);
+  state[1] = static_cast<int32_t>(runs.count);
   return Napi::Number::New(env, 0);
 }
 

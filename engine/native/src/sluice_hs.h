@@ -33,9 +33,9 @@ void BorrowBytes(Napi::Env env, const Napi::Value& value, const char* name, cons
 // The `out` argument of the *Into methods: a Uint32Array; throws TypeError otherwise.
 Napi::Uint32Array OutArray(Napi::Env env, const Napi::Value& value);
 
-// decodeJsonString(src, start, end, rawBase, out, state, runDec, runRaw, runRawLen), findJsonStringStop(bytes, from, to):
-// see json_strings.cc.
-Napi::Value DecodeJsonString(const Napi::CallbackInfo& info);
+// decodeJsonStrings(src, bounds, count, reach, out, state, runDec, runRaw, runRawLen, decoded),
+// findJsonStringStop(bytes, from, to): see json_strings.cc.
+Napi::Value DecodeJsonStrings(const Napi::CallbackInfo& info);
 Napi::Value FindJsonStringStop(const Napi::CallbackInfo& info);
 
 // A compiled database shared by its JS wrapper and every stream opened on it.
