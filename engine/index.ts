@@ -37,6 +37,7 @@ export type {
 
 // ── stream (engine/stream) — add exports below this line ──
 export { JsonTokenizer, resolveLimits, NOOP_VISITOR, type JsonLimits, type JsonVisitor } from './stream/tokenizer.js';
+export { nativeStrings, type NativeStrings } from './stream/native-strings.js';
 export { inspectJson, summarize, type InspectOptions } from './stream/inspect.js';
 export { applyMasks, spansForPaths, mergeSpans, placeholderRenderer, type MaskOptions } from './stream/rewriter.js';
 export { createJsonMasker, type JsonMasker, type JsonMaskerOptions } from './stream/masker.js';

@@ -5,6 +5,7 @@ import {
   builtinDetectors,
   createScanner,
   findOpa,
+  nativeStrings,
   opaVersion,
   scannerInfo,
 } from '../../engine/index.js';
@@ -47,7 +48,9 @@ function scannerCheck(requireNative: boolean): Check {
     const scanner = createScanner();
     const ms = Math.round(performance.now() - started);
     const addon = info.addon ? `; addon ${info.addon}` : '';
-    const detail = `${scanner.engine} — ${info.reason}${addon}; ${builtinDetectors().length} detectors compiled in ${ms} ms`;
+    const helpers = nativeStrings();
+    const strings = scanner.engine === 'native' && helpers.stringStop !== null && helpers.decode !== null ? 'in the addon' : 'in JS';
+    const detail = `${scanner.engine} — ${info.reason}${addon}; ${builtinDetectors().length} detectors compiled in ${ms} ms; JSON strings scanned and decoded ${strings}`;
     const mustBeNative = requireNative || process.env.SLUICE_SCANNER === 'native';
     const status = scanner.engine === 'native' ? 'ok' : mustBeNative ? 'fail' : 'warn';
     return { name: 'scanner', status, detail };
