@@ -37,11 +37,21 @@ inline size_t PutUtf8(uint8_t* o, uint32_t cp) {
   return 4;
 }
 
-Napi::Int32Array Int32Arg(Napi::Env env, const Napi::Value& value, const char* name) {
-  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
-    throw Napi::TypeError::New(env, std::string(name) + " must be an Int32Array");
+// Argument `value` as a typed array of element type `type` (Int32Array, Uint32Array); TypeError naming it otherwise.
+template <typename T>
+Napi::TypedArrayOf<T> TypedArg(Napi::Env env, const Napi::Value& value, napi_typedarray_type type, const char* name) {
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    throw Napi::TypeError::New(env, std::string(name) + (type == napi_int32_array ? " must be an Int32Array" : " must be a Uint32Array"));
   }
-  return value.As<Napi::Int32Array>();
+  return value.As<Napi::TypedArrayOf<T>>();
+}
+
+Napi::Int32Array Int32Arg(Napi::Env env, const Napi::Value& value, const char* name) {
+  return TypedArg<int32_t>(env, value, napi_int32_array, name);
+}
+
+Napi::Uint32Array Uint32Arg(Napi::Env env, const Napi::Value& value, const char* name) {
+  return TypedArg<uint32_t>(env, value, napi_uint32_array, name);
 }
 
 // Backslashes in [p, end): with the runs already written, an upper bound of the runs a decode needs (two per escape,
@@ -183,10 +193,7 @@ Napi::Value DecodeJsonStrings(const Napi::CallbackInfo& info) {
   const char* srcData;
   size_t srcLength;
   BorrowBytes(env, info[0], "src", &srcData, &srcLength);
-  if (!info[1].IsTypedArray() || info[1].As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
-    throw Napi::TypeError::New(env, "bounds must be a Uint32Array");
-  }
-  Napi::Uint32Array bounds = info[1].As<Napi::Uint32Array>();
+  Napi::Uint32Array bounds = Uint32Arg(env, info[1], "bounds");
   const uint32_t count = info[2].As<Napi::Number>().Uint32Value();
   const uint32_t reach = info[3].As<Napi::Number>().Uint32Value();
   const char* outData;
@@ -196,11 +203,7 @@ Napi::Value DecodeJsonStrings(const Napi::CallbackInfo& info) {
   Napi::Int32Array runDec = Int32Arg(env, info[6], "runDec");
   Napi::Int32Array runRaw = Int32Arg(env, info[7], "runRaw");
   Napi::Int32Array runRawLen = Int32Arg(env, info[8], "runRawLen");
-  Napi::Value decodedValue = info[9];
-  if (!decodedValue.IsTypedArray() || decodedValue.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
-    throw Napi::TypeError::New(env, "decoded must be a Uint32Array");
-  }
-  Napi::Uint32Array decoded = decodedValue.As<Napi::Uint32Array>();
+  Napi::Uint32Array decoded = Uint32Arg(env, info[9], "decoded");
   if (static_cast<size_t>(count) * 2 > bounds.ElementLength() || static_cast<size_t>(count) * 2 > decoded.ElementLength()) {
     throw Napi::RangeError::New(env, "count exceeds bounds or decoded");
   }
