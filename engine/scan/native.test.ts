@@ -164,6 +164,14 @@ describe.skipIf(!available)('libhs binding', () => {
     expect([...raw.subarray(0, 4)]).toEqual([1, 2, 4, 10]);
     expect([...len.subarray(0, 4)]).toEqual([-1, 2, 6, -1]);
     const fresh = () => Int32Array.from([0, 0]);
+    // content no tokenizer would pass (a trailing backslash, a cut \u escape): nothing read past the value, copied as is
+    for (const text of ['ab\\', 'ab\\u12', '\\u']) {
+      const bad = Buffer.from(text);
+      const room = new Uint8Array(bad.length);
+      expect(decode(bad, Uint32Array.from([0, bad.length]), 1, 0, room, fresh(), dec, raw, len, decoded)).toBe(0);
+      expect(Buffer.from(room).toString()).toBe(text);
+      expect(decoded[1]).toBe(bad.length);
+    }
     expect(() => decode(src, Uint32Array.from([1, 99]), 1, 0, out, fresh(), dec, raw, len, decoded)).toThrow(/out of range/);
     expect(() => decode(src, bounds, 1, 2, new Uint8Array(4), fresh(), dec, raw, len, decoded)).toThrow(/too little room/);
     expect(() => decode(src, bounds, 2, 0, out, fresh(), dec, raw, len, decoded)).toThrow(/count exceeds/);

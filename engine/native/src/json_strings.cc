@@ -146,6 +146,18 @@ bool DecodeOne(const uint8_t* src, size_t start, size_t end, uint8_t* out, size_
       w += j - i;
     }
     if (j >= end) return true;
+    if (j + 1 >= end || (src[j + 1] == 'u' && j + 6 > end)) {
+      // A truncated escape: never in validated content, but the binding reads nothing past `end` for any input and
+      // copies these bytes as they are (so no value decodes longer than its raw form).
+      const size_t len = end - j;
+      runs.dec[runs.count] = static_cast<int32_t>(w);
+      runs.raw[runs.count] = static_cast<int32_t>(j);
+      runs.rawLen[runs.count] = static_cast<int32_t>(len);
+      runs.count++;
+      std::memmove(out + w, src + j, len);
+      w += len;
+      return true;
+    }
     const uint8_t e = src[j + 1];
     size_t len = 2;
     uint32_t cp;
