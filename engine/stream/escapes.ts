@@ -56,6 +56,9 @@ export class DecodeArena {
   /**
    * Run decodeAll in C++ when `on` and the binding loads (the native engine's batches), else in JS. Both give the
    * same bytes, runs and bounds (escapes.test.ts).
+   *
+   * @example
+   * arena.useNative(scanner.engine === 'native');
    */
   useNative(on: boolean): void {
     this.decoder = on ? nativeStrings().decode : null;
