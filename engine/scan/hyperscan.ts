@@ -3,7 +3,7 @@ import { SluiceError } from '../errors.js';
 import type { DetectorDefinition, Match, Scanner, ScanStream } from './scanner.js';
 import { confirmFixed, confirmRange, latin1, type CompiledRule, type TextWindow } from './confirm.js';
 import { sortMatches } from './confirm-stream.js';
-import { nativeStream, runScan, StreamBuffers, type GatedStream } from './native-stream.js';
+import { nativeStream, ResultBuffer, scanInto, StreamBuffers, type GatedStream } from './native-stream.js';
 import { cachedCompile, type DatabaseSpec } from './cache.js';
 import { fieldMatcher } from './fields.js';
 import type { NativeBinding, NativeDatabase } from './native.js';
@@ -54,23 +54,15 @@ export function createNativeScanner(
   const regions = new Regions();
   const streamBuffers = new StreamBuffers();
   // One reusable result buffer per database: scans allocate nothing on the JS side unless results outgrow it.
-  const outs = block.map(() => new Uint32Array(1024));
+  const outs = block.map(() => new ResultBuffer(new Uint32Array(1024)));
   const empty = new Uint32Array(0);
   const parts: Part[] = groups.map((ids) => ({ ranges: empty, ids, shared: null, width: 3, segments: null, fixed: null }));
   parts[2]!.shared = plan.gatedShared;
   parts[0]!.fixed = fixedWidths(binding, rules); // main-database reports are exact pattern ends (no prefilter, no packing)
-  const collect = (k: number, scanInto: (out: Uint32Array) => number): Uint32Array => {
-    let n = runScan(() => scanInto(outs[k]!));
-    if (n > outs[k]!.length) {
-      outs[k] = new Uint32Array(Math.max(n, 2 * outs[k]!.length));
-      n = runScan(() => scanInto(outs[k]!));
-    }
-    return outs[k]!.subarray(0, n);
-  };
   const gatedScan = (bytes: Uint8Array): Uint32Array => {
     const db = block[2]!;
     if (regions.count === 0) return empty;
-    return collect(2, (out) => db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
+    return scanInto(outs[2]!, (out) => db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
   };
 
   // A block scan (bounds null: rows of width 3) or a segment scan (rows of width 4: the fourth is the segment).
@@ -79,7 +71,7 @@ export function createNativeScanner(
     for (let k = 0; k < 2; k++) {
       const db = block[k];
       parts[k]!.ranges = !db ? empty
-        : collect(k, (out) => (bounds === null ? db.scanRangesInto(bytes, out) : db.scanSegmentsInto(bytes, bounds, count, out)));
+        : scanInto(outs[k]!, (out) => (bounds === null ? db.scanRangesInto(bytes, out) : db.scanSegmentsInto(bytes, bounds, count, out)));
       parts[k]!.width = width;
     }
     if (block[2]) {

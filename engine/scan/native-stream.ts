@@ -18,6 +18,27 @@ export interface GatedStream {
   firstTrigger: number;
 }
 
+/** A reusable result array for libhs `*Into` scans, grown to the largest result (see scanInto). */
+export class ResultBuffer {
+  constructor(public out: Uint32Array) {}
+}
+
+/**
+ * A libhs block scan into `buffer` (no allocation while results fit): when they do not, the buffer grows and the
+ * scan runs again (a block scan can be repeated). Returns the results.
+ *
+ * @example
+ * const rows = scanInto(buffer, (out) => db.scanRangesInto(bytes, out));
+ */
+export function scanInto(buffer: ResultBuffer, scan: (out: Uint32Array) => number): Uint32Array {
+  let n = runScan(() => scan(buffer.out));
+  if (n > buffer.out.length) {
+    buffer.out = new Uint32Array(Math.max(n, 2 * buffer.out.length));
+    n = runScan(() => scan(buffer.out));
+  }
+  return buffer.out.subarray(0, n);
+}
+
 /**
  * Result buffers of the native streams of one scanner, shared: a stream uses them only inside `write` / `end`
  * (synchronous), so one grown pair serves every stream, and a new stream's first large write neither rescans its
@@ -29,8 +50,8 @@ export interface GatedStream {
 export class StreamBuffers {
   /** Results of the libhs stream writes (grown to the largest write's). */
   rows = new Uint32Array(256);
-  /** Results of the trigger-region scans (grown to the largest). */
-  out = new Uint32Array(64);
+  /** Results of the trigger-region scans. */
+  readonly regions = new ResultBuffer(new Uint32Array(64));
 }
 
 /**
@@ -102,12 +123,7 @@ export function nativeStream(
       pending.splice(0, n);
       if (regions.count > 0) {
         const bytes = state.bytes(from, to);
-        let found = runScan(() => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, buffers.out));
-        if (found > buffers.out.length) {
-          buffers.out = new Uint32Array(Math.max(found, 2 * buffers.out.length));
-          found = runScan(() => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, buffers.out));
-        }
-        const rows = buffers.out.subarray(0, found);
+        const rows = scanInto(buffers.regions, (out) => g.db.scanRegionsInto(bytes, regions.bounds, regions.count, out));
         for (let i = 0; i < rows.length; i += 4) {
           for (const r of g.shared[rows[i]!]!) {
             const rule = rules[r]!;
