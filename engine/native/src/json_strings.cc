@@ -54,8 +54,8 @@ Napi::Uint32Array Uint32Arg(Napi::Env env, const Napi::Value& value, const char*
   return TypedArg<uint32_t>(env, value, napi_uint32_array, name);
 }
 
-// Backslashes in [p, end): with the runs already written, an upper bound of the runs a decode needs (two per escape,
-// one plain stretch after it, and one before the first).
+// Backslashes in [p, end): a value with e escapes decodes in at most 2e + 1 runs (each escape and the plain stretch
+// after it, and one before the first).
 size_t CountBackslashes(const uint8_t* p, const uint8_t* end) {
   size_t count = 0;
   while (p < end) {
@@ -94,54 +94,32 @@ inline bool ShortEscape(uint8_t e) {
   return e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n' || e == 'r' || e == 't';
 }
 
-}  // namespace
-
-// findJsonStringStop(bytes, from, to) => stop * 2 + escaped. The JsonTokenizer's string loop (engine/stream/tokenizer.ts)
-// in C++: the first index in [from, to) where it stops — a quote, a control byte, or a backslash not followed by a
-// two-byte escape within [from, to) (\u, an invalid escape, or the last byte) — stepping over two-byte escapes
-// (escaped = 1 when it stepped over one); `to` when it reaches the end.
-Napi::Value FindJsonStringStop(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  const char* data;
-  size_t length;
-  BorrowBytes(env, info[0], "bytes", &data, &length);
-  const uint32_t from = info[1].As<Napi::Number>().Uint32Value();
-  const uint32_t to = info[2].As<Napi::Number>().Uint32Value();
-  if (from > to || to > length) throw Napi::RangeError::New(env, "[from, to) is out of range");
-  const uint8_t* p = reinterpret_cast<const uint8_t*>(data);
-  size_t i = from;
-  bool escaped = false;
-  for (;;) {
-    i = NextSpecial(p, i, to);
-    if (i >= to || p[i] != '\\' || i + 1 >= to || !ShortEscape(p[i + 1])) break;
-    escaped = true;
-    i += 2;
-  }
-  return Napi::Number::New(env, static_cast<double>(i) * 2 + (escaped ? 1 : 0));
-}
-
-// Decodes validated raw content src[start, end) at out + w, appending its runs; false when the run arrays are full.
-namespace {
-
+// DecodeArena's map back to raw offsets: per run its decoded offset, raw offset and raw length (-1: a plain stretch).
 struct RunMap {
   int32_t* dec;
   int32_t* raw;
   int32_t* rawLen;
   size_t capacity;
   size_t count;
+  // Records a run; false (nothing recorded) when the arrays are full.
+  bool Add(size_t decoded, size_t rawAt, int32_t length) {
+    if (count == capacity) return false;
+    dec[count] = static_cast<int32_t>(decoded);
+    raw[count] = static_cast<int32_t>(rawAt);
+    rawLen[count] = length;
+    count++;
+    return true;
+  }
 };
 
+// Decodes validated raw content src[start, end) at out + w, appending its runs; false when the run arrays are full.
 bool DecodeOne(const uint8_t* src, size_t start, size_t end, uint8_t* out, size_t& w, RunMap& runs) {
   size_t i = start;
   for (;;) {
-    if (runs.count + 2 > runs.capacity) return false;
     const void* hit = i < end ? std::memchr(src + i, '\\', end - i) : nullptr;
     const size_t j = hit == nullptr ? end : static_cast<size_t>(static_cast<const uint8_t*>(hit) - src);
     if (j > i) {  // the plain stretch [i, j)
-      runs.dec[runs.count] = static_cast<int32_t>(w);
-      runs.raw[runs.count] = static_cast<int32_t>(i);
-      runs.rawLen[runs.count] = -1;
-      runs.count++;
+      if (!runs.Add(w, i, -1)) return false;
       std::memmove(out + w, src + i, j - i);
       w += j - i;
     }
@@ -150,10 +128,7 @@ bool DecodeOne(const uint8_t* src, size_t start, size_t end, uint8_t* out, size_
       // A truncated escape: never in validated content, but the binding reads nothing past `end` for any input and
       // copies these bytes as they are (so no value decodes longer than its raw form).
       const size_t len = end - j;
-      runs.dec[runs.count] = static_cast<int32_t>(w);
-      runs.raw[runs.count] = static_cast<int32_t>(j);
-      runs.rawLen[runs.count] = static_cast<int32_t>(len);
-      runs.count++;
+      if (!runs.Add(w, j, static_cast<int32_t>(len))) return false;
       std::memmove(out + w, src + j, len);
       w += len;
       return true;
@@ -182,16 +157,37 @@ bool DecodeOne(const uint8_t* src, size_t start, size_t end, uint8_t* out, size_
       }
       default: cp = e;  // \" \\ \/
     }
-    runs.dec[runs.count] = static_cast<int32_t>(w);
-    runs.raw[runs.count] = static_cast<int32_t>(j);
-    runs.rawLen[runs.count] = static_cast<int32_t>(len);
-    runs.count++;
+    if (!runs.Add(w, j, static_cast<int32_t>(len))) return false;
     w += PutUtf8(out + w, cp);
     i = j + len;
   }
 }
 
 }  // namespace
+
+// findJsonStringStop(bytes, from, to) => stop * 2 + escaped. The JsonTokenizer's string loop (engine/stream/tokenizer.ts)
+// in C++: the first index in [from, to) where it stops — a quote, a control byte, or a backslash not followed by a
+// two-byte escape within [from, to) (\u, an invalid escape, or the last byte) — stepping over two-byte escapes
+// (escaped = 1 when it stepped over one); `to` when it reaches the end.
+Napi::Value FindJsonStringStop(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* data;
+  size_t length;
+  BorrowBytes(env, info[0], "bytes", &data, &length);
+  const uint32_t from = info[1].As<Napi::Number>().Uint32Value();
+  const uint32_t to = info[2].As<Napi::Number>().Uint32Value();
+  if (from > to || to > length) throw Napi::RangeError::New(env, "[from, to) is out of range");
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(data);
+  size_t i = from;
+  bool escaped = false;
+  for (;;) {
+    i = NextSpecial(p, i, to);
+    if (i >= to || p[i] != '\\' || i + 1 >= to || !ShortEscape(p[i + 1])) break;
+    escaped = true;
+    i += 2;
+  }
+  return Napi::Number::New(env, static_cast<double>(i) * 2 + (escaped ? 1 : 0));
+}
 
 // decodeJsonStrings(src, bounds, count, reach, out, state: Int32Array [length, runs], runDec, runRaw, runRawLen, decoded)
 // => number. DecodeArena.decodeAll in C++ (engine/stream/escapes.ts), byte for byte: for each of the `count` values
