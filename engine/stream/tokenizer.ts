@@ -130,11 +130,6 @@ function asBuffer(buf: Uint8Array): Buffer {
 }
 
 /**
- * Index of the first byte in buf[from, to) that is a control byte (< 0x20) or a backslash, else `to`.
- * `words` is an aligned Int32 view of buf starting at buf index `wordsFrom`; whole words are tested
- * 4 bytes at a time (SWAR "has less than 0x20" | "has byte 0x5c"), then the flagged word byte by byte.
- */
-/**
  * With the native helper (useNative), a string whose next quote is at least this far runs its loop in C++ (SSE2,
  * escapes stepped over in place)…
  */
@@ -143,6 +138,11 @@ const NATIVE_STRING_MIN = 1024;
 /** …or once the loop has read this many bytes of the string (its next quote was an escaped one), with 512 bytes left. */
 const NATIVE_STRING_SPAN = 256;
 
+/**
+ * Index of the first byte in buf[from, to) that is a control byte (< 0x20) or a backslash, else `to`.
+ * `words` is an aligned Int32 view of buf starting at buf index `wordsFrom`; whole words are tested
+ * 4 bytes at a time (SWAR "has less than 0x20" | "has byte 0x5c"), then the flagged word byte by byte.
+ */
 function findSpecial(buf: Uint8Array, words: Int32Array, wordsFrom: number, from: number, to: number): number {
   let i = from;
   let c = 0;
