@@ -31,10 +31,15 @@ export class ConfirmState {
   private readonly pending: number[][];
   /** Per rule, per window: the one exact engine report it came from (see `mark`), or -1. */
   private readonly exact: number[][];
-  private readonly always: Uint8Array;
+  private readonly always: readonly number[];
+  /** Rules with pending windows (confirm and trim visit only these and `bounded`: a write costs O(rules in use)). */
+  private active: number[] = [];
+  private readonly isActive: Uint8Array;
   private readonly keep: number;
   /** Per rule: every candidate ending at or before this offset is marked (default: all up to `limit`). */
   private readonly horizon: Float64Array;
+  /** Rules given a horizon (setHorizon). */
+  private readonly bounded: number[] = [];
   /** `retain: 'bytes'`: the retained bytes (the latest chunk borrowed until `confirm` ends). */
   private tail: ByteTail | null = null;
 
@@ -54,9 +59,9 @@ export class ConfirmState {
     // Shared empty lists until a rule's first window (most rules of a short stream never get one): 2 µs per stream.
     this.pending = new Array<number[]>(rules.length).fill(NO_WINDOWS);
     this.exact = new Array<number[]>(rules.length).fill(NO_WINDOWS);
-    this.always = new Uint8Array(rules.length);
+    this.always = [...always];
+    this.isActive = new Uint8Array(rules.length);
     this.horizon = new Float64Array(rules.length).fill(Infinity);
-    for (const r of always) this.always[r] = 1;
     let keep = 0;
     for (const rule of rules) keep = Math.max(keep, 2 * rule.maxLength + rule.contextWindow + 2);
     this.keep = keep;
@@ -100,6 +105,10 @@ export class ConfirmState {
       exact = this.exact[rule] = [];
     }
     const n = list.length;
+    if (this.isActive[rule] === 0) {
+      this.isActive[rule] = 1;
+      this.active.push(rule);
+    }
     if (n >= 2 && from >= list[n - 2]! && from < list[n - 1]!) {
       list[n - 1] = Math.max(list[n - 1]!, to);
       exact[n / 2 - 1] = -1;
@@ -118,6 +127,7 @@ export class ConfirmState {
    * regions are scanned once complete): its windows stay open until no such candidate can merge into them.
    */
   setHorizon(rule: number, offset: number): void {
+    if (this.horizon[rule] === Infinity && !this.bounded.includes(rule)) this.bounded.push(rule);
     this.horizon[rule] = offset;
   }
 
@@ -125,12 +135,14 @@ export class ConfirmState {
   confirm(final: boolean): Match[] {
     const out: Match[] = [];
     const limit = this.limit;
-    for (let r = 0; r < this.rules.length; r++) {
+    for (const r of this.always) {
+      this.resume[r] = confirmRange(this.rules[r]!, this.window, this.resume[r]!, limit, 0, limit, out, undefined, final ? undefined : limit);
+    }
+    const active = this.active;
+    let stillActive = 0;
+    for (let a = 0; a < active.length; a++) {
+      const r = active[a]!;
       const rule = this.rules[r]!;
-      if (this.always[r]) {
-        this.resume[r] = confirmRange(rule, this.window, this.resume[r]!, limit, 0, limit, out, undefined, final ? undefined : limit);
-        continue;
-      }
       const list = this.pending[r]!;
       let done = 0;
       const known = Math.min(limit, this.horizon[r]!);
@@ -149,16 +161,18 @@ export class ConfirmState {
         list.splice(0, done);
         this.exact[r]!.splice(0, done / 2);
       }
+      if (list.length > 0) active[stillActive++] = r;
+      else this.isActive[r] = 0;
     }
+    active.length = stillActive;
     this.trim();
     return sortMatches(out);
   }
 
   private trim(): void {
     let keepFrom = this.limit - this.keep;
-    for (let r = 0; r < this.rules.length; r++) {
-      const list = this.pending[r]!;
-      if (list.length > 0) keepFrom = Math.min(keepFrom, list[0]! - 2 - this.rules[r]!.contextWindow);
+    for (const r of this.active) keepFrom = Math.min(keepFrom, this.pending[r]![0]! - 2 - this.rules[r]!.contextWindow);
+    for (const r of this.bounded) {
       const horizon = this.horizon[r]!;
       if (horizon < Infinity) keepFrom = Math.min(keepFrom, horizon - this.rules[r]!.maxLength - 2 - this.rules[r]!.contextWindow);
     }

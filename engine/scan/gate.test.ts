@@ -87,6 +87,24 @@ describe.skipIf(!nativeAvailable)('trigger-gated detectors (native engine)', () 
     }
   });
 
+  it('keep the bytes of a region that stays open longer than the retained tail (a long digit run) in stream mode', () => {
+    const defs = loadDetectors([
+      { id: 'acme-num', category: 'pii', description: 'test number', pattern: '#[0-9]{6}', trigger: '[0-9]{4}', keywords: ['#'], maxLength: 7, confidence: 0.9, examples: { match: ['#123456'], noMatch: ['#12345'] } },
+    ]);
+    const gatedScanner = createScanner({ engine: 'native', detectors: defs });
+    // the region opened by "#1234" grows with every trigger of the run: it is scanned only after 300 more bytes
+    const bytes = Buffer.from(`text #123456${'7'.repeat(300)} #765432 end`);
+    const expected = strip(gatedScanner.scan(bytes));
+    expect(expected).toHaveLength(2);
+    for (const size of [1, 4, 9, 64]) {
+      const stream = gatedScanner.openStream();
+      const got: Match[] = [];
+      for (let at = 0; at < bytes.length; at += size) got.push(...stream.write(bytes.subarray(at, at + size)));
+      got.push(...stream.end());
+      expect(strip(got), `chunks of ${size}`).toEqual(expected);
+    }
+  });
+
   it('give each of several interleaved streams its block results (the streams share their result buffers)', () => {
     const docs = generateCorpus(detectors, { seed: 5, perDetector: 4, negatives: 30 });
     const small = Buffer.from(docs.slice(0, 20).map((d) => d.body).join(' 0000 '));
