@@ -30,6 +30,20 @@ describe('ByteTail', () => {
     }), { numRuns: 300 });
   });
 
+  it('stays exact over a long stream of small chunks (dropped bytes only move the head; kept ones move when full)', () => {
+    const tail = new ByteTail();
+    let all = Buffer.alloc(0);
+    for (let i = 0; i < 2000; i++) {
+      const chunk = Buffer.from(Array.from({ length: 1 + ((i * 7) % 90) }, (_, j) => (i + j) & 255));
+      tail.append(chunk);
+      all = Buffer.concat([all, chunk]);
+      tail.keep(tail.limit - ((i * 13) % 120));
+      chunk.fill(0);
+      expect(tail.latin1(tail.base, tail.limit)).toBe(all.toString('latin1', tail.base, all.length));
+      expect(Buffer.from(tail.slice(tail.base, tail.limit))).toEqual(all.subarray(tail.base));
+    }
+  });
+
   it('keeps the whole borrowed chunk when a second one arrives before keep()', () => {
     const tail = new ByteTail();
     const first = Buffer.from('abc');

@@ -12,7 +12,8 @@ export class ByteTail {
   /** Absolute offset of the first retained byte. */
   base = 0;
   private store = Buffer.allocUnsafe(0); // grown by keep(): small tails come from Node's buffer pool
-  /** Copied bytes: store[0, stored) hold [base, base + stored). */
+  /** Copied bytes: store[head, head + stored) hold [base, base + stored). */
+  private head = 0;
   private stored = 0;
   private chunk: Buffer | null = null;
 
@@ -30,10 +31,11 @@ export class ByteTail {
   /** Bytes [from, to) (absolute, retained): a view when they lie in one piece, else a copy. */
   slice(from: number, to: number): Uint8Array {
     const split = this.base + this.stored;
-    if (to <= split) return this.store.subarray(from - this.base, to - this.base);
+    const at = this.head - this.base;
+    if (to <= split) return this.store.subarray(at + from, at + to);
     if (from >= split) return this.chunk!.subarray(from - split, to - split);
     const out = Buffer.allocUnsafe(to - from);
-    this.store.copy(out, 0, from - this.base, this.stored);
+    this.store.copy(out, 0, at + from, this.head + this.stored);
     this.chunk!.copy(out, split - from, 0, to - split);
     return out;
   }
@@ -41,24 +43,33 @@ export class ByteTail {
   /** Bytes [from, to) (absolute, retained) decoded as latin1. */
   latin1(from: number, to: number): string {
     const split = this.base + this.stored;
-    if (to <= split) return latin1(this.store, from - this.base, to - this.base);
+    const at = this.head - this.base;
+    if (to <= split) return latin1(this.store, at + from, at + to);
     if (from >= split) return latin1(this.chunk!, from - split, to - split);
-    return latin1(this.store, from - this.base, this.stored) + latin1(this.chunk!, 0, to - split);
+    return latin1(this.store, at + from, this.head + this.stored) + latin1(this.chunk!, 0, to - split);
   }
 
-  /** Drop the bytes before `from` and copy what is left of the borrowed chunk. */
+  /**
+   * Drop the bytes before `from` and copy what is left of the borrowed chunk. Dropping only moves `head`: the kept
+   * bytes move to the front when the chunk would not fit after them (each byte moves O(1) times on average).
+   */
   keep(from: number): void {
     const limit = this.limit;
     const start = Math.min(limit, Math.max(from, this.base));
     const split = this.base + this.stored;
-    const length = limit - start;
     const fromStore = Math.max(0, split - start); // stored bytes kept
-    const target = length > this.store.length ? Buffer.allocUnsafe(Math.max(2 * length, 256)) : this.store;
-    if (fromStore > 0) this.store.copy(target, 0, this.stored - fromStore, this.stored);
-    this.store = target;
-    if (this.chunk !== null) this.chunk.copy(target, fromStore, Math.max(0, start - split));
+    this.head += this.stored - fromStore;
+    const fromChunk = this.chunk === null ? 0 : limit - Math.max(start, split);
+    if (this.head + fromStore + fromChunk > this.store.length) {
+      const length = fromStore + fromChunk;
+      const target = length > this.store.length / 2 ? Buffer.allocUnsafe(Math.max(2 * length, 256)) : this.store;
+      this.store.copy(target, 0, this.head, this.head + fromStore);
+      this.store = target;
+      this.head = 0;
+    }
+    if (fromChunk > 0) this.chunk!.copy(this.store, this.head + fromStore, this.chunk!.length - fromChunk);
     this.base = start;
-    this.stored = length;
+    this.stored = fromStore + fromChunk;
     this.chunk = null;
   }
 }
