@@ -57,7 +57,7 @@ test-rules: $(OPA)
 	$(OPA) test rules/policies
 
 test-unit:
-	node_modules/.bin/vitest run --reporter=default
+	node_modules/.bin/vitest run --reporter=default --exclude '.tmp/**'
 
 # The end-to-end suites again under Node 22 (npm's node@22 package ships the binary; N-API addon is ABI-stable).
 NODE22_DIR := .tmp/node22
