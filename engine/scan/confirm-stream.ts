@@ -26,7 +26,7 @@ export class ConfirmState {
   /** Bytes seen so far (absolute stream offset of the next byte). */
   limit = 0;
   private readonly window: TextWindow = { text: '', base: 0 };
-  private readonly resume: Float64Array;
+  private readonly resume: number[];
   /** Per rule: flat [from, to, from, to, …] windows, sorted and disjoint (merged when they overlap). */
   private readonly pending: number[][];
   /** Per rule, per window: the one exact engine report it came from (see `mark`), or -1. */
@@ -34,10 +34,10 @@ export class ConfirmState {
   private readonly always: readonly number[];
   /** Rules with pending windows (confirm and trim visit only these and `bounded`: a write costs O(rules in use)). */
   private active: number[] = [];
-  private readonly isActive: Uint8Array;
+  private readonly isActive: number[];
   private readonly keep: number;
   /** Per rule: every candidate ending at or before this offset is marked (default: all up to `limit`). */
-  private readonly horizon: Float64Array;
+  private readonly horizon: number[];
   /** Rules given a horizon (setHorizon). */
   private readonly bounded: number[] = [];
   /** `retain: 'bytes'`: the retained bytes (the latest chunk borrowed until `confirm` ends). */
@@ -55,16 +55,15 @@ export class ConfirmState {
       if (always.length > 0) throw new TypeError("rules without candidates need retain: 'text'");
       this.tail = new ByteTail();
     }
-    this.resume = new Float64Array(rules.length);
+    // Plain arrays: a stream's set-up is ~4 typed arrays cheaper (each costs ~1 µs to allocate).
+    this.resume = new Array<number>(rules.length).fill(0);
     // Shared empty lists until a rule's first window (most rules of a short stream never get one): 2 µs per stream.
     this.pending = new Array<number[]>(rules.length).fill(NO_WINDOWS);
     this.exact = new Array<number[]>(rules.length).fill(NO_WINDOWS);
     this.always = [...always];
-    this.isActive = new Uint8Array(rules.length);
-    this.horizon = new Float64Array(rules.length).fill(Infinity);
-    let keep = 0;
-    for (const rule of rules) keep = Math.max(keep, 2 * rule.maxLength + rule.contextWindow + 2);
-    this.keep = keep;
+    this.isActive = new Array<number>(rules.length).fill(0);
+    this.horizon = new Array<number>(rules.length).fill(Infinity);
+    this.keep = keepOf(rules);
   }
 
   /** The retained text (latin1) and its absolute base offset (retain 'text'). */
@@ -186,6 +185,19 @@ export class ConfirmState {
       this.window.base = keepFrom;
     }
   }
+}
+
+const keeps = new WeakMap<readonly CompiledRule[], number>();
+
+/** Bytes every stream over `rules` retains at least (computed once per rule set). */
+function keepOf(rules: readonly CompiledRule[]): number {
+  let keep = keeps.get(rules);
+  if (keep === undefined) {
+    keep = 0;
+    for (const rule of rules) keep = Math.max(keep, 2 * rule.maxLength + rule.contextWindow + 2);
+    keeps.set(rules, keep);
+  }
+  return keep;
 }
 
 /**

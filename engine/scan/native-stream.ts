@@ -52,6 +52,8 @@ export class StreamBuffers {
   rows = new Uint32Array(256);
   /** Results of the trigger-region scans. */
   readonly regions = new ResultBuffer(new Uint32Array(64));
+  /** The trigger regions of one scan (filled and used inside it). */
+  readonly bounds = new Regions();
 }
 
 /**
@@ -87,7 +89,7 @@ export function nativeStream(
   const streams = dbs.map((db) => db.openStream());
   const state = new ConfirmState(rules, [], 'bytes', fixed);
   const pending: number[] = []; // trigger regions [start, end) not scanned yet, in order
-  const regions = new Regions();
+  const regions = buffers.bounds;
   const maxReach = gated ? Math.max(...gated.triggers.map((t) => t.reach)) : 0;
   let ended = false;
 
