@@ -33,7 +33,7 @@ export class ConfirmState {
   private readonly exact: number[][];
   private readonly always: readonly number[];
   /** Rules with pending windows (confirm and trim visit only these and `bounded`: a write costs O(rules in use)). */
-  private active: number[] = [];
+  private readonly active: number[] = [];
   private readonly isActive: number[];
   private readonly keep: number;
   /** Per rule: every candidate ending at or before this offset is marked (default: all up to `limit`). */
