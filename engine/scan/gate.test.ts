@@ -5,9 +5,16 @@ import { builtinDetectors, loadDetectors } from '../../rules/detectors/registry.
 import { generateCorpus } from '../../rules/detectors/corpus/generate.js';
 import { planBlock, Regions } from './gate.js';
 import { createScanner, scannerInfo } from './select.js';
-import type { DetectorDefinition, Match } from './scanner.js';
+import type { DetectorDefinition, Match, Scanner } from './scanner.js';
 
 const nativeAvailable = scannerInfo('native').engine === 'native';
+/** `bytes` through a new stream of `scanner` in writes of `size` bytes: every match it reports. */
+const streamed = (scanner: Scanner, bytes: Uint8Array, size: number): Match[] => {
+  const stream = scanner.openStream();
+  const got: Match[] = [];
+  for (let at = 0; at < bytes.length; at += size) got.push(...stream.write(bytes.subarray(at, at + size)));
+  return [...got, ...stream.end()];
+};
 const strip = (ms: Match[]) => ms.map((m) => `${m.detector}@${m.start}-${m.end}:${m.confidence.toFixed(3)}${m.segment === undefined ? '' : `#${m.segment}`}`);
 
 describe('planBlock and Regions', () => {
@@ -79,11 +86,7 @@ describe.skipIf(!nativeAvailable)('trigger-gated detectors (native engine)', () 
     const expected = strip(plain.scan(bytes));
     expect(expected).toHaveLength(3);
     for (const size of [1, 5, 13, bytes.length]) {
-      const stream = gatedScanner.openStream();
-      const got: Match[] = [];
-      for (let at = 0; at < bytes.length; at += size) got.push(...stream.write(bytes.subarray(at, at + size)));
-      got.push(...stream.end());
-      expect(strip(got), `chunks of ${size}`).toEqual(expected);
+      expect(strip(streamed(gatedScanner, bytes, size)), `chunks of ${size}`).toEqual(expected);
     }
   });
 
@@ -97,11 +100,7 @@ describe.skipIf(!nativeAvailable)('trigger-gated detectors (native engine)', () 
     const expected = strip(gatedScanner.scan(bytes));
     expect(expected).toHaveLength(2);
     for (const size of [1, 4, 9, 64]) {
-      const stream = gatedScanner.openStream();
-      const got: Match[] = [];
-      for (let at = 0; at < bytes.length; at += size) got.push(...stream.write(bytes.subarray(at, at + size)));
-      got.push(...stream.end());
-      expect(strip(got), `chunks of ${size}`).toEqual(expected);
+      expect(strip(streamed(gatedScanner, bytes, size)), `chunks of ${size}`).toEqual(expected);
     }
   });
 
@@ -169,11 +168,7 @@ describe.skipIf(!nativeAvailable)('trigger-gated detectors (native engine)', () 
     const expected = strip(exact.scan(bytes)).sort();
     expect(expected.some((m) => m.startsWith('credit-card@'))).toBe(true);
     for (const size of [1, 3, 7, 16, 29, 64, 500, 4096]) {
-      const stream = fast.openStream();
-      const got: Match[] = [];
-      for (let at = 0; at < bytes.length; at += size) got.push(...stream.write(bytes.subarray(at, at + size)));
-      got.push(...stream.end());
-      expect(strip(got).sort(), `chunks of ${size}`).toEqual(expected);
+      expect(strip(streamed(fast, bytes, size)).sort(), `chunks of ${size}`).toEqual(expected);
     }
     fc.assert(fc.property(fc.array(fc.constantFrom(...gated.flatMap((d) => d.examples.match), ' ssn ', '1234', ' card: ', 'x'), { maxLength: 20 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }), (parts, sizes) => {
       const input = Buffer.from(parts.join(''));
